@@ -1,0 +1,25 @@
+/**
+ * The one module that names the CDK engine. Moving to CDK Terrain (cdktn) is this file's
+ * import specifiers plus the provider deep paths (see README, "Portability").
+ */
+export {
+  Annotations,
+  App,
+  AssetType,
+  Aspects,
+  Fn,
+
+  LocalBackend,
+  S3Backend,
+  AzurermBackend,
+  GcsBackend,
+  RemoteBackend,
+  NamedRemoteWorkspace,
+  TerraformAsset,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  TerraformOutput,
+  Token,
+} from "cdktf";
+export type { IAspect } from "cdktf";

@@ -1,0 +1,27 @@
+import * as path from "path";
+import { App } from "../constructs/core";
+import { loadEnvironments } from "./config/load";
+import { ObservabilityStack } from "./observability-stack";
+import { loadSystemTableRegistry } from "./registry";
+
+export interface BuildAppOptions {
+  readonly projectRoot: string;
+  /** Where `app.synth()` writes. */
+  readonly outdir: string;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default "<projectRoot>/environments" */
+  readonly environmentsDir?: string;
+}
+
+/** Builds the app: one stack per environment file. Throws ConfigError before any construct exists. */
+export function buildApp(options: BuildAppOptions): App {
+  const root = options.projectRoot;
+  const environments = loadEnvironments(options.environmentsDir ?? path.join(root, "environments"), options.env ?? process.env, root);
+  const systemTables = loadSystemTableRegistry(path.join(root, "sql", "registry", "system_tables.json"), root);
+  const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: false });
+  for (const { config } of environments) {
+    new ObservabilityStack(app, config.environment, { config, systemTables, projectRoot: root });
+  }
+  return app;
+}

@@ -1,0 +1,206 @@
+import { z } from "zod";
+
+/**
+ * The schema of `environments/<name>.yaml`. Strict everywhere: an unknown key is an error, so a
+ * typo never silently falls back to a default. Each section is its own schema so later
+ * capabilities add a section without touching the others.
+ */
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,254}$/, "expected a lower-case Unity Catalog name (letters, digits, _)");
+
+/** A group name or a service principal application id; never a user e-mail (UC best practice). */
+const principal = z
+  .string()
+  .min(1)
+  .refine((v) => !v.includes("@"), "expected a group or service principal, not a user e-mail");
+
+const applicationId = z.uuid("expected a service principal application id (UUID)");
+
+const quartzCron = z
+  .string()
+  .regex(/^(\S+\s+){5}\S+(\s+\S+)?$/, "expected a Quartz cron expression with 6 or 7 fields, e.g. \"0 0 2 * * ?\"");
+
+export const TIERS = ["development", "acceptance", "production"] as const;
+export type Tier = (typeof TIERS)[number];
+
+const workspaceSection = z.strictObject({
+  /** Workspace URL; not a credential. Auth comes from DATABRICKS_* variables at plan/apply time. */
+  host: z.url({ protocol: /^https$/, error: "expected an https:// workspace URL" }),
+  /**
+   * Workspace folder the notebooks and SQL files are deployed to. Jobs run this code as the
+   * run-as principal, so in production choose a folder only the platform can write.
+   */
+  rootPath: z
+    .string()
+    .regex(/^\/[^\s]+$/, "expected an absolute workspace path such as /Workspace/Shared/databricks-observability")
+    .optional(),
+});
+
+const catalogSection = z.strictObject({
+  name: identifier,
+  ownerGroup: principal,
+  comment: z.string().default("Databricks observability platform: system-table bronze, analytics, ETL and MLOps monitoring"),
+  properties: z.record(z.string(), z.string()).default({}),
+});
+
+const schemasSection = z
+  .strictObject({
+    bronze: identifier.default("system_bronze"),
+    gold: identifier.default("observability_gold"),
+    etlMonitor: identifier.default("etl_monitor"),
+    mlops: identifier.default("mlops_monitoring"),
+  })
+  .default({ bronze: "system_bronze", gold: "observability_gold", etlMonitor: "etl_monitor", mlops: "mlops_monitoring" });
+
+const principalsSection = z.strictObject({
+  platformAdmins: principal,
+  engineers: principal,
+  analysts: principal,
+  auditors: principal,
+});
+
+const tagsSection = z.strictObject({
+  owner: z.string().min(1),
+  costCenter: z.string().min(1),
+  managedBy: z.string().min(1).default("cdktf"),
+});
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), "expected a relative path (absolute paths make the output machine-specific)");
+
+const stateBackendOptions = [
+  z.strictObject({
+    type: z.literal("local"),
+    /** Relative to the synthesized stack directory `cdktf.out/stacks/<env>`. */
+    path: relativePath,
+  }),
+  z.strictObject({
+    type: z.literal("s3"),
+    bucket: z.string().min(1),
+    key: z.string().min(1).optional(),
+    region: z.string().min(1),
+    encrypt: z.boolean().default(true),
+    kmsKeyId: z.string().min(1).optional(),
+    useLockfile: z.boolean().default(true),
+  }),
+  z.strictObject({
+    type: z.literal("azurerm"),
+    resourceGroupName: z.string().min(1),
+    storageAccountName: z.string().min(1),
+    containerName: z.string().min(1),
+    key: z.string().min(1).optional(),
+    useAzureadAuth: z.boolean().default(true),
+  }),
+  z.strictObject({
+    type: z.literal("gcs"),
+    bucket: z.string().min(1),
+    prefix: z.string().min(1).optional(),
+    kmsEncryptionKey: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("remote"),
+    hostname: z.string().min(1).default("app.terraform.io"),
+    organization: z.string().min(1),
+    workspaceName: z.string().min(1),
+  }),
+] as const;
+
+const stateBackendSection = z.discriminatedUnion("type", stateBackendOptions, {
+  error: (issue) =>
+    issue.code === "invalid_union" ? `expected one of ${stateBackendOptions.map((o) => o.shape.type.value).join("|")}` : undefined,
+});
+
+export const SYSTEM_SCHEMA_NAMES = [
+  "access",
+  "billing",
+  "compute",
+  "lakeflow",
+  "marketplace",
+  "mlflow",
+  "serving",
+  "sharing",
+  "query",
+  "storage",
+  "data_classification",
+  "data_quality_monitoring",
+] as const;
+
+const systemSchemasSection = z
+  .strictObject({
+    /**
+     * Schemas to declare as `databricks_system_schema`. Empty by default: system schemas are now
+     * enabled automatically (state MANAGED) and declaring one fails every apply
+     * (terraform-provider-databricks #4874, #5878).
+     */
+    enable: z.array(z.enum(SYSTEM_SCHEMA_NAMES)).default([]),
+  })
+  .default({ enable: [] });
+
+const scheduleSection = z.strictObject({
+  quartzCron: quartzCron.default("0 0 2 * * ?"),
+  timezone: z.string().min(1).default("UTC"),
+  /** Required: the server's default is UNPAUSED, so every environment says what it wants. */
+  pauseStatus: z.enum(["PAUSED", "UNPAUSED"]),
+});
+
+const ingestionSection = z.strictObject({
+  schedule: scheduleSection,
+  timeoutSeconds: z.int().min(600).max(172_800).default(14_400),
+  /** Duration after which the orchestrator's health rule warns; must be below the timeout. */
+  durationWarningSeconds: z.int().min(60).default(10_800),
+  taskRetries: z.int().min(0).max(5).default(2),
+  minRetryIntervalMillis: z.int().min(0).max(3_600_000).default(300_000),
+  businessOwner: z.string().min(1).default("Platform Operations"),
+  technicalOwner: z.string().min(1).default("Data Engineering"),
+});
+
+export const environmentSchema = z
+  .strictObject({
+    environment: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "expected a short lower-case name such as dev, aut or prod"),
+    tier: z.enum(TIERS),
+    workspace: workspaceSection,
+    catalog: catalogSection,
+    schemas: schemasSection,
+    reportsVolume: identifier.default("reports"),
+    principals: principalsSection,
+    runAs: z.strictObject({ servicePrincipal: applicationId.optional() }).default({}),
+    tags: tagsSection,
+    notifications: z.strictObject({ emails: z.array(z.email()).min(1) }),
+    stateBackend: stateBackendSection.optional(),
+    systemSchemas: systemSchemasSection,
+    ingestion: ingestionSection,
+  })
+  .superRefine((config, ctx) => {
+    if (config.tier !== "development" && !config.runAs.servicePrincipal) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["runAs", "servicePrincipal"],
+        message: `required for the ${config.tier} tier: jobs and pipelines must run as a service principal`,
+      });
+    }
+    if (config.tier !== "development" && (!config.stateBackend || config.stateBackend.type === "local")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["stateBackend"],
+        message: `a remote backend (s3, azurerm, gcs or remote) is required for the ${config.tier} tier: state holds destination secrets`,
+      });
+    }
+    if (config.ingestion.durationWarningSeconds >= config.ingestion.timeoutSeconds) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ingestion", "durationWarningSeconds"],
+        message: `must be below ingestion.timeoutSeconds (${config.ingestion.timeoutSeconds})`,
+      });
+    }
+    const schemaNames = Object.values(config.schemas);
+    if (new Set(schemaNames).size !== schemaNames.length) {
+      ctx.addIssue({ code: "custom", path: ["schemas"], message: `schema names must be distinct, got ${schemaNames.join(", ")}` });
+    }
+  });
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type StateBackendConfig = NonNullable<EnvironmentConfig["stateBackend"]>;

@@ -1,0 +1,82 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Construct } from "constructs";
+import { App, TerraformStack, Testing } from "cdktf";
+import { loadEnvironments } from "../stacks/config/load";
+import { EnvironmentConfig } from "../stacks/config/schema";
+import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
+import { ObservabilityStack } from "../stacks/observability-stack";
+import { loadSystemTableRegistry } from "../stacks/registry";
+import { SystemTableSpec } from "../constructs/system-table";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** A synthesized stack as Terraform JSON. */
+export interface TfJson {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  terraform: Record<string, unknown>;
+  provider: Record<string, unknown[]>;
+  [key: string]: unknown;
+}
+
+export function systemTables(): SystemTableSpec[] {
+  return loadSystemTableRegistry(path.join(PROJECT_ROOT, "sql", "registry", "system_tables.json"), PROJECT_ROOT);
+}
+
+/** The shipped example configurations, with no environment variables set. */
+export function exampleConfigs(): Record<string, EnvironmentConfig> {
+  const loaded = loadEnvironments(path.join(PROJECT_ROOT, "environments"), {}, PROJECT_ROOT);
+  return Object.fromEntries(loaded.map((l) => [l.config.environment, l.config]));
+}
+
+export function synthStack(config: EnvironmentConfig, tables: SystemTableSpec[] = systemTables()): TfJson {
+  const app = Testing.app();
+  const stack = new ObservabilityStack(app, config.environment, { config, systemTables: tables, projectRoot: PROJECT_ROOT });
+  return synthLikeTheApp(stack);
+}
+
+/** Synthesizes constructs built by `build` inside a bare stack. */
+export function synthConstructs(build: (scope: Construct) => void): TfJson {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new DatabricksProvider(stack, "databricks", {});
+  build(stack);
+  return synthLikeTheApp(stack);
+}
+
+/**
+ * Testing.synth runs aspects and validations but, unlike the real synth, does not fail on error
+ * annotations; this does, so tests see what `npm run synth` would.
+ */
+export function synthLikeTheApp(stack: TerraformStack): TfJson {
+  const json = Testing.synth(stack, true);
+  const errors = errorAnnotations(stack);
+  if (errors.length > 0) throw new Error(errors.join("\n"));
+  return JSON.parse(json) as TfJson;
+}
+
+export function errorAnnotations(stack: TerraformStack): string[] {
+  return stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => `[${c.node.path}] ${String(m.data)}`));
+}
+
+/** All resources of one type, by logical id. */
+export function resourcesOf(tf: TfJson, type: string): Record<string, Record<string, unknown>> {
+  return tf.resource[type] ?? {};
+}
+
+export function onlyResource(tf: TfJson, type: string): Record<string, unknown> {
+  const all = Object.values(resourcesOf(tf, type));
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function newApp(): App {
+  return Testing.app();
+}
