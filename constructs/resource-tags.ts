@@ -1,5 +1,7 @@
 import { Job } from "@cdktf/provider-databricks/lib/job";
+import { ModelServing } from "@cdktf/provider-databricks/lib/model-serving";
 import { Pipeline } from "@cdktf/provider-databricks/lib/pipeline";
+import { SqlEndpoint } from "@cdktf/provider-databricks/lib/sql-endpoint";
 import { IConstruct } from "constructs";
 import { Annotations, IAspect } from "./core";
 
@@ -23,10 +25,21 @@ export class ResourceTags implements IAspect {
         Annotations.of(node).addError(`a pipeline takes at most ${PIPELINE_TAG_LIMIT} tags, got ${Object.keys(merged).length}`);
       }
       node.tags = merged;
+    } else if (node instanceof SqlEndpoint) {
+      const own = Object.fromEntries(asList(node.tagsInput?.customTags).map((t) => [t.key, t.value ?? ""]));
+      node.putTags({ customTags: Object.entries(sorted({ ...this.tags, ...own })).map(([key, value]) => ({ key, value })) });
+    } else if (node instanceof ModelServing) {
+      const own = Object.fromEntries(asList(node.tagsInput).map((t) => [t.key, t.value ?? ""]));
+      node.putTags(Object.entries(sorted({ ...this.tags, ...own })).map(([key, value]) => ({ key, value })));
     }
   }
 }
 
 function sorted(tags: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Tag lists in the bindings may be tokens (IResolvable); only literal lists can be merged. */
+function asList(value: unknown): { key: string; value?: string }[] {
+  return Array.isArray(value) ? value : [];
 }

@@ -8,12 +8,14 @@ import { GovernedSchema } from "../constructs/governed-schema";
 import { GovernedVolume } from "../constructs/governed-volume";
 import { AccessRole, CATALOG_PRIVILEGES, SCHEMA_PRIVILEGES, VOLUME_PRIVILEGES } from "../constructs/privileges";
 import { ResourceTags } from "../constructs/resource-tags";
+import { SqlWarehouse } from "../constructs/sql-warehouse";
 import { PrivilegeAssignment } from "../constructs/securable-grants";
 import { SystemTableAccess } from "../constructs/system-table-access";
 import { SystemTableIngestion } from "../constructs/system-table-ingestion";
 import { SystemTableSpec } from "../constructs/system-table";
 import { declareBackend } from "./backend";
 import { EnvironmentConfig } from "./config/schema";
+import { PlatformContext } from "./platform-context";
 
 export interface ObservabilityStackProps {
   readonly config: EnvironmentConfig;
@@ -81,27 +83,51 @@ export class ObservabilityStack extends TerraformStack {
         properties: { environment: config.environment },
         grants: assign(SCHEMA_PRIVILEGES, include),
       });
-    const bronze = schema("BronzeSchema", config.schemas.bronze, "Raw copies of the Databricks system tables (bronze)", bronzeRoles);
-    const gold = schema("GoldSchema", config.schemas.gold, "Job health, anomalies, alert history and reports (gold)", everyone);
-    schema("EtlMonitorSchema", config.schemas.etlMonitor, "ETL process tracking: configuration, execution log, watermarks", everyone);
-    schema("MlopsSchema", config.schemas.mlops, "Inference tables and Lakehouse monitor outputs", everyone);
+    const bronzeSchema = schema("BronzeSchema", config.schemas.bronze, "Raw copies of the Databricks system tables (bronze)", bronzeRoles);
+    const goldSchema = schema("GoldSchema", config.schemas.gold, "Job health, anomalies, alert history and reports (gold)", everyone);
+    const etlMonitorSchema = schema("EtlMonitorSchema", config.schemas.etlMonitor, "ETL process tracking: configuration, execution log, watermarks", everyone);
+    const mlopsSchema = schema("MlopsSchema", config.schemas.mlops, "Inference tables and Lakehouse monitor outputs", everyone);
 
-    new GovernedVolume(this, "ReportsVolume", {
+    const reports = new GovernedVolume(this, "ReportsVolume", {
       catalogName: catalog.name,
-      schemaName: gold.name,
+      schemaName: goldSchema.name,
       name: config.reportsVolume,
       ownerGroup: config.catalog.ownerGroup,
       comment: "Generated reports, such as the daily failed-run CSV",
       grants: assign(VOLUME_PRIVILEGES, everyone),
     });
 
+    const namePrefix = `[${config.environment}] `;
+    const warehouseId =
+      config.warehouse.existingId ??
+      new SqlWarehouse(this, "Warehouse", {
+        name: `${namePrefix}Observability Warehouse`,
+        clusterSize: config.warehouse.clusterSize,
+        autoStopMinutes: config.warehouse.autoStopMinutes,
+        maxClusters: config.warehouse.maxClusters,
+      }).warehouseId;
+
+    const ctx: PlatformContext = {
+      config,
+      projectRoot: props.projectRoot,
+      catalogName: catalog.name,
+      schemas: { bronze: bronzeSchema, gold: goldSchema, etlMonitor: etlMonitorSchema, mlops: mlopsSchema },
+      reportsVolumePath: reports.path,
+      warehouseId,
+      workspaceRoot: config.workspace.rootPath ?? `/Workspace/Shared/databricks-observability/${config.environment}`,
+      namePrefix,
+      runAsServicePrincipal: runAs,
+      development,
+      production: config.tier === "production",
+    };
+
     const ingestion = new SystemTableIngestion(this, "SystemTableIngestion", {
       tables: props.systemTables,
       catalog: catalog.name,
-      schema: bronze.name,
+      schema: bronzeSchema.name,
       notebooksDir: path.join(props.projectRoot, "notebooks"),
-      workspaceDir: `${config.workspace.rootPath ?? `/Workspace/Shared/databricks-observability/${config.environment}`}/bronze`,
-      namePrefix: `[${config.environment}] `,
+      workspaceDir: `${ctx.workspaceRoot}/bronze`,
+      namePrefix,
       schedule: config.ingestion.schedule,
       timeoutSeconds: config.ingestion.timeoutSeconds,
       durationWarningSeconds: config.ingestion.durationWarningSeconds,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WAREHOUSE_SIZES } from "../../constructs/sql-warehouse";
 
 /**
  * The schema of `environments/<name>.yaml`. Strict everywhere: an unknown key is an error, so a
@@ -158,6 +159,19 @@ const ingestionSection = z.strictObject({
   technicalOwner: z.string().min(1).default("Data Engineering"),
 });
 
+const warehouseSection = z
+  .strictObject({
+    /** Use this existing Pro or serverless warehouse instead of creating one. */
+    existingId: z.string().min(1).optional(),
+    clusterSize: z.enum(WAREHOUSE_SIZES).optional(),
+    autoStopMinutes: z.int().min(1).max(120).optional(),
+    maxClusters: z.int().min(1).max(10).optional(),
+  })
+  .refine((w) => !(w.existingId && (w.clusterSize || w.autoStopMinutes || w.maxClusters)), {
+    message: "existingId uses an existing warehouse: remove clusterSize, autoStopMinutes and maxClusters",
+  })
+  .default({});
+
 export const environmentSchema = z
   .strictObject({
     environment: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "expected a short lower-case name such as dev, aut or prod"),
@@ -173,6 +187,7 @@ export const environmentSchema = z
     stateBackend: stateBackendSection.optional(),
     systemSchemas: systemSchemasSection,
     ingestion: ingestionSection,
+    warehouse: warehouseSection,
   })
   .superRefine((config, ctx) => {
     if (config.tier !== "development" && !config.runAs.servicePrincipal) {
