@@ -1,0 +1,186 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { STATEFUL_RESOURCE_TYPES } from "../constructs/data-protection";
+import { synthesize } from "../stacks/synth";
+import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, systemTables, tempDir, TfJson } from "./helpers";
+
+const configs = exampleConfigs();
+const stacks: Record<string, TfJson> = Object.fromEntries(Object.entries(configs).map(([env, c]) => [env, synthStack(c)]));
+const ENVS = ["dev", "aut", "prod"];
+
+function allResources(tf: TfJson): [string, string, Record<string, unknown>][] {
+  return Object.entries(tf.resource).flatMap(([type, byId]) => Object.entries(byId).map(([id, r]) => [type, id, r] as [string, string, Record<string, unknown>]));
+}
+
+describe("the system-table registry", () => {
+  const tables = systemTables();
+
+  test("lists 35 tables: 27 streamed, 8 merged, none twice", () => {
+    expect(tables).toHaveLength(35);
+    expect(tables.filter((t) => t.mode === "stream")).toHaveLength(27);
+    expect(tables.filter((t) => t.mode === "merge")).toHaveLength(8);
+    expect(new Set(tables.map((t) => t.name)).size).toBe(35);
+    expect(new Set(tables.map((t) => t.source)).size).toBe(35);
+  });
+
+  test("streams the eight system schemas of the reference, one pipeline each", () => {
+    const domains = [...new Set(tables.filter((t) => t.mode === "stream").map((t) => t.domain))].sort();
+    expect(domains).toEqual(["access", "billing", "compute", "lakeflow", "marketplace", "mlflow", "serving", "sharing"]);
+    for (const env of ENVS) {
+      const pipelines = Object.values(resourcesOf(stacks[env], "databricks_pipeline")).filter((p) => String(p.name).includes("Streaming Pipeline"));
+      expect(pipelines.map((p) => (p.configuration as Record<string, string>)["observability.domain"]).sort()).toEqual(domains);
+      const streamed = pipelines.flatMap((p) => JSON.parse((p.configuration as Record<string, string>)["observability.tables"]).map((t: { name: string }) => t.name));
+      expect(streamed.sort()).toEqual(tables.filter((t) => t.mode === "stream").map((t) => t.name).sort());
+    }
+  });
+});
+
+describe.each(ENVS)("the %s stack", (env) => {
+  const tf = stacks[env];
+  const tier = configs[env].tier;
+
+  test("matches its reviewed snapshot", () => {
+    expect(tf).toMatchSnapshot();
+  });
+
+  test("the provider block holds no credentials", () => {
+    expect(tf.provider.databricks).toEqual([{ host: configs[env].workspace.host }]);
+  });
+
+  test("prevent_destroy is on every stateful resource outside development, and nowhere in development", () => {
+    const stateful = allResources(tf).filter(([type]) => STATEFUL_RESOURCE_TYPES.includes(type));
+    expect(stateful.length).toBeGreaterThanOrEqual(14);
+    for (const [type, id, r] of stateful) {
+      const lifecycle = r.lifecycle as { prevent_destroy?: boolean } | undefined;
+      expect([`${type}.${id}`, lifecycle?.prevent_destroy === true]).toEqual([`${type}.${id}`, tier !== "development"]);
+    }
+  });
+
+  test("force_destroy is never true", () => {
+    for (const [, , r] of allResources(tf)) expect(r.force_destroy).not.toBe(true);
+  });
+
+  test("declares no databricks_system_schema by default", () => {
+    expect(resourcesOf(tf, "databricks_system_schema")).toEqual({});
+  });
+
+  test("analysts cannot read bronze; auditors only browse metadata on the catalog", () => {
+    const grants = Object.values(resourcesOf(tf, "databricks_grants"));
+    const bronze = grants.find((g) => String(g.schema).includes("BronzeSchema"))!;
+    expect((bronze.grant as { principal: string }[]).map((g) => g.principal)).not.toContain("data-analysts");
+    const catalog = grants.find((g) => g.catalog)!;
+    expect((catalog.grant as { principal: string; privileges: string[] }[]).find((g) => g.principal === "auditors")?.privileges).toEqual(["BROWSE", "USE_CATALOG"]);
+    for (const g of grants) {
+      for (const entry of g.grant as { privileges: string[] }[]) {
+        expect(entry.privileges).not.toContain("ALL_PRIVILEGES");
+        expect(entry.privileges).not.toContain("MANAGE");
+      }
+    }
+  });
+
+  test("system tables are read through additive grants, schema by schema", () => {
+    const grants = Object.values(resourcesOf(tf, "databricks_grant"));
+    const schemas = [...new Set(grants.map((g) => g.schema).filter(Boolean))].sort();
+    expect(schemas).toContain("system.lakeflow");
+    expect(schemas).toContain("system.query");
+    for (const g of grants) expect(String(g.catalog ?? g.schema)).toMatch(/^system(\.|$)/);
+  });
+
+  test("the orchestrator runs setup, the 8 pipelines in parallel, then merge, on an explicit schedule", () => {
+    const orchestrator = Object.values(resourcesOf(tf, "databricks_job")).find((j) => j.name === `[${env}] System Tables Orchestrator`)!;
+    const tasks = orchestrator.task as { task_key: string; depends_on?: { task_key: string }[] }[];
+    expect(tasks.map((t) => t.task_key)).toEqual([...tasks.map((t) => t.task_key)].sort());
+    expect(tasks.filter((t) => t.task_key.startsWith("ingest_"))).toHaveLength(8);
+    expect(tasks.find((t) => t.task_key === "merge")!.depends_on).toHaveLength(8);
+    expect(orchestrator.schedule).toEqual({
+      quartz_cron_expression: "0 0 2 * * ?",
+      timezone_id: "UTC",
+      pause_status: env === "prod" ? "UNPAUSED" : "PAUSED",
+    });
+  });
+
+  test("jobs and pipelines run as the service principal outside development; pipelines develop only in dev", () => {
+    const runAs = configs[env].runAs.servicePrincipal;
+    for (const j of Object.values(resourcesOf(tf, "databricks_job"))) {
+      expect(j.run_as).toEqual(tier === "development" ? undefined : { service_principal_name: runAs });
+    }
+    for (const p of Object.values(resourcesOf(tf, "databricks_pipeline"))) {
+      expect(p.development).toBe(tier === "development");
+    }
+  });
+
+  test("jobs and pipelines carry the owner, cost center, environment and managed_by tags", () => {
+    for (const type of ["databricks_job", "databricks_pipeline"]) {
+      for (const r of Object.values(resourcesOf(tf, type))) {
+        expect(r.tags).toMatchObject({ owner: "platform-operations", environment: env, managed_by: "cdktf" });
+      }
+    }
+  });
+});
+
+describe("state backends", () => {
+  test("dev keeps local state at a relative path outside cdktf.out", () => {
+    expect(stacks.dev.terraform.backend).toEqual({ local: { path: "../../../terraform.dev.tfstate" } });
+  });
+  test("aut uses encrypted S3 with native locking, prod azurerm, each with its own key", () => {
+    expect(stacks.aut.terraform.backend).toEqual({
+      s3: { bucket: "example-dbx-observability-tfstate", key: "databricks-observability/aut.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
+    expect(stacks.prod.terraform.backend).toMatchObject({ azurerm: { key: "databricks-observability/prod.tfstate", use_azuread_auth: true } });
+  });
+});
+
+describe("npm run synth", () => {
+  const main = path.join(PROJECT_ROOT, "dist", "stacks", "main.js");
+
+  test("two synths are byte-identical, assets included", () => {
+    const a = tempDir("dbx-synth-a-");
+    const b = tempDir("dbx-synth-b-");
+    synthesize({ projectRoot: PROJECT_ROOT, outdir: a, env: {} });
+    synthesize({ projectRoot: PROJECT_ROOT, outdir: b, env: {} });
+    const files = (dir: string) => listFiles(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]);
+    expect(files(a).length).toBeGreaterThan(3);
+    expect(files(a)).toEqual(files(b));
+  });
+
+  test("writes the three stacks and a manifest", () => {
+    const out = tempDir("dbx-synth-");
+    const run = spawnSync(process.execPath, [main, "--outdir", out], { encoding: "utf8", cwd: PROJECT_ROOT });
+    expect(run.status).toBe(0);
+    for (const env of ENVS) expect(fs.existsSync(path.join(out, "stacks", env, "cdk.tf.json"))).toBe(true);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")).stacks).sort()).toEqual(["aut", "dev", "prod"]);
+  });
+
+  test("bad configuration: every problem on stderr, exit 1, no stack trace, nothing written", () => {
+    const envDir = tempDir("dbx-bad-env-");
+    const prod = fs.readFileSync(path.join(PROJECT_ROOT, "environments", "prod.yaml"), "utf8");
+    fs.writeFileSync(path.join(envDir, "prod.yaml"), prod.replace("pauseStatus: UNPAUSED", "pauseStatus: SOMETIMES").replace("tier: production", "tier: production\ncolour: blue"));
+    const out = path.join(tempDir("dbx-synth-"), "cdktf.out");
+    const run = spawnSync(process.execPath, [main, "--environments", envDir, "--outdir", out], { encoding: "utf8", cwd: PROJECT_ROOT });
+    expect(run.status).toBe(1);
+    const shown = path.relative(PROJECT_ROOT, path.join(envDir, "prod.yaml"));
+    expect(run.stderr).toBe(
+      [
+        "configuration errors:",
+        `  ${shown}: colour: unknown key`,
+        `  ${shown}: ingestion.schedule.pauseStatus: expected one of PAUSED|UNPAUSED, got "SOMETIMES"`,
+        "",
+      ].join("\n"),
+    );
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test("an unknown argument prints the usage and exits 2", () => {
+    const run = spawnSync(process.execPath, [main, "--colour"], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("usage: main.js");
+  });
+});
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(prefix, e.name)) : [path.join(prefix, e.name)]))
+    .sort();
+}
