@@ -1,0 +1,39 @@
+import { parse } from "path";
+import { findingsOrCompliant, Finding, PolicyRule } from "../rule";
+import { findSecret } from "../secret-patterns";
+import { variableName, walkStrings } from "../synthesized";
+
+/** No string anywhere in the synthesized stack looks like a credential. */
+export const NoSecretLiterals: PolicyRule = {
+  id: "DBX-SEC-001",
+  name: parse(__filename).name,
+  level: "error",
+  description: "No string anywhere in the synthesized Terraform looks like a credential (webhook URL, token, private key).",
+  explanation:
+    "cdk.tf.json is committed to CI artifacts and read by reviewers, and every literal ends up in state and plan files. " +
+    "Pass secrets as sensitive Terraform variables (TF_VAR_*) bound at plan/apply time; a `${var.x}` reference is never flagged.",
+  check: (stack) => {
+    const findings: Finding[] = [];
+    walkStrings(stack, (text, path) => {
+      if (variableName(text)) return;
+      const kind = findSecret(text);
+      // Never echo the value: the report would leak what the rule protects.
+      if (kind) findings.push({ address: addressOf(path), message: `${fieldOf(path)} looks like a ${kind}` });
+    });
+    return findingsOrCompliant(findings);
+  },
+};
+
+/** `resource.type.id.a.b` → `type.id`; `provider.databricks[0].token` → `provider.databricks`. */
+function addressOf(path: string): string {
+  const parts = path.split(".");
+  if ((parts[0] === "resource" || parts[0] === "data") && parts.length >= 3) {
+    return `${parts[0] === "data" ? "data." : ""}${parts[1]}.${parts[2].replace(/\[\d+\]$/, "")}`;
+  }
+  return parts.slice(0, 2).join(".").replace(/\[\d+\]$/, "");
+}
+
+function fieldOf(path: string): string {
+  const parts = path.split(".");
+  return parts[0] === "resource" || parts[0] === "data" ? parts.slice(3).join(".") : parts.slice(2).join(".") || path;
+}
