@@ -1,0 +1,180 @@
+import { z } from "zod";
+
+/**
+ * The `observability` section of `environments/<name>.yaml`: job-health analytics, the ETL
+ * process monitor, the failed-run report, notification destinations and SQL alerts. Optional;
+ * without it none of these are deployed.
+ *
+ * Secrets (webhook URLs, keys, passwords) are never values here: a destination names the
+ * sensitive Terraform variable that carries each one (`urlVariable: slack_webhook_url`), bound
+ * with `TF_VAR_slack_webhook_url` at plan/apply time. A secret-looking key such as `url` is
+ * rejected with a message saying so.
+ *
+ * Kept in its own file (schema.ts imports it, not the reverse); small helpers are local copies.
+ */
+
+/** The alert kinds: each is a query file `sql/alerts/<kind>.sql`; what `threshold` means differs. */
+export const ALERT_KINDS = {
+  failed_job_runs: "failed runs of one job in the last 24 h at or above which the alert fires (1 = every failure)",
+  job_health_low: "health score (0-100) below which a job is reported",
+  job_duration_anomaly: "robust z-score at or above which a slow run is reported (3.5 is the usual cut-off)",
+  bronze_ingestion_stale: "hours without new bronze rows after which a table is stale",
+  dbu_cost_spike: "day-over-day increase of the DBU list cost, in percent",
+  etl_mandatory_blockers: "number of failed mandatory ETL tasks at or above which the alert fires (1 = any)",
+  platform_failures: "look-back in hours for failed runs of the platform's own jobs and pipelines",
+} as const;
+export type AlertKind = keyof typeof ALERT_KINDS;
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, "expected a lower-case name (letters, digits, _ and -), at most 63 characters");
+
+/** The NAME of a sensitive Terraform variable, never its value. */
+const variableName = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_]{0,63}$/,
+    "expected the name of a sensitive Terraform variable (lower-case letters, digits, _), e.g. slack_webhook_url, bound with TF_VAR_slack_webhook_url",
+  )
+  .refine((v) => !/^[0-9a-f]{20,}$/.test(v), "looks like a key, not a variable name: put the key in TF_VAR_<name> and its name here");
+
+const quartzCron = z
+  .string()
+  .regex(/^(\S+\s+){5}\S+(\s+\S+)?$/, "expected a Quartz cron expression with 6 or 7 fields, e.g. \"0 0 2 * * ?\"");
+
+const jobSchedule = (cron: string) =>
+  z.strictObject({
+    quartzCron: quartzCron.default(cron),
+    timezone: z.string().min(1).default("UTC"),
+    /** Required: the server's default is UNPAUSED, so every environment says what it wants. */
+    pauseStatus: z.enum(["PAUSED", "UNPAUSED"]),
+  });
+
+/** Keys that would hold a secret value, and the variable-name key to use instead. */
+const SECRET_KEYS: Record<string, string> = {
+  url: "urlVariable",
+  webhookUrl: "urlVariable",
+  integrationKey: "integrationKeyVariable",
+  routingKey: "integrationKeyVariable",
+  username: "usernameVariable",
+  password: "passwordVariable",
+  oauthToken: "urlVariable",
+  token: "urlVariable",
+  secret: "urlVariable",
+};
+
+const common = { name, enabled: z.boolean().default(true) };
+const destinationVariants = [
+  z.strictObject({ type: z.literal("email"), ...common, addresses: z.array(z.email()).min(1) }),
+  z.strictObject({ type: z.literal("slack"), ...common, urlVariable: variableName }),
+  z.strictObject({ type: z.literal("microsoft_teams"), ...common, urlVariable: variableName }),
+  z.strictObject({ type: z.literal("pagerduty"), ...common, integrationKeyVariable: variableName }),
+  z.strictObject({
+    type: z.literal("generic_webhook"),
+    ...common,
+    urlVariable: variableName,
+    usernameVariable: variableName.optional(),
+    passwordVariable: variableName.optional(),
+  }),
+] as const;
+
+const destinationSchema = z.preprocess(
+  (value, ctx) => {
+    // Before the variant's own checks, so a secret value gets this message (not "unknown key").
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const key of Object.keys(value)) {
+        if (key in SECRET_KEYS) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `secret values never go in configuration: set ${SECRET_KEYS[key]}: <name of a sensitive Terraform variable> and pass TF_VAR_<name> at plan/apply time`,
+            input: {},
+          });
+        }
+      }
+    }
+    return value;
+  },
+  z.discriminatedUnion("type", destinationVariants, {
+    error: (issue) =>
+      issue.code === "invalid_union" ? `expected one of ${destinationVariants.map((o) => o.shape.type.value).join("|")}` : undefined,
+  }),
+);
+
+const alertSchema = z.strictObject({
+  /** Picks `sql/alerts/<kind>.sql`. */
+  kind: z.enum(Object.keys(ALERT_KINDS) as [AlertKind, ...AlertKind[]]),
+  /** Distinguishes two alerts of one kind. @default the kind */
+  name: name.optional(),
+  /** Meaning per kind: see ALERT_KINDS (docs/alerts.md). */
+  threshold: z.number().min(0),
+  /** Evaluation schedule; paused outside production whatever is set here. @default hourly, UTC */
+  schedule: z
+    .strictObject({ quartzCron: quartzCron.default("0 0 * * * ?"), timezone: z.string().min(1).default("UTC") })
+    .default({ quartzCron: "0 0 * * * ?", timezone: "UTC" }),
+  /** Names of destinations (disabled ones are skipped). */
+  destinations: z.array(name).default([]),
+  /** Extra e-mail subscribers (workspace users). */
+  emails: z.array(z.email()).default([]),
+  /** Rate limit: minutes between two notifications while the alert stays triggered (0 = once). */
+  retriggerMinutes: z.int().min(0).max(10_080),
+  notifyOnOk: z.boolean().default(true),
+});
+
+export const observabilitySection = z
+  .strictObject({
+    /** The refresh job: gold tables, health scores, anomalies, ETL monitor schema. */
+    refreshSchedule: jobSchedule("0 30 3 * * ?"),
+    /** The failed-run CSV report job. */
+    reportSchedule: jobSchedule("0 0 6 * * ?"),
+    healthWindowDays: z.int().min(2).max(365).default(30),
+    anomaly: z
+      .strictObject({
+        baselineDays: z.int().min(2).max(365).default(30),
+        detectionHours: z.int().min(1).max(168).default(24),
+        minBaselineRuns: z.int().min(3).max(1000).default(5),
+        zThreshold: z.number().positive().default(3.5),
+      })
+      .default({ baselineDays: 30, detectionHours: 24, minBaselineRuns: 5, zThreshold: 3.5 }),
+    reportWindowHours: z.int().min(1).max(720).default(24),
+    timeoutSeconds: z.int().min(300).max(86_400).default(3600),
+    durationWarningSeconds: z.int().min(60).default(1800),
+    destinations: z.array(destinationSchema).default([]),
+    /** Destinations told when the bronze orchestrator fails (Databricks allows 3 per event). */
+    orchestratorFailureDestinations: z.array(name).max(3, "at most 3 destinations per job event (Databricks limit)").default([]),
+    alerts: z.array(alertSchema).default([]),
+  })
+  .superRefine((o, ctx) => {
+    const byName = new Map<string, { enabled: boolean }>();
+    o.destinations.forEach((d, i) => {
+      if (byName.has(d.name)) ctx.addIssue({ code: "custom", path: ["destinations", i, "name"], message: `duplicate destination name "${d.name}"`, input: {} });
+      byName.set(d.name, d);
+    });
+    const known = [...byName.keys()].join(", ") || "(none)";
+    o.orchestratorFailureDestinations.forEach((n, i) => {
+      if (!byName.has(n)) ctx.addIssue({ code: "custom", path: ["orchestratorFailureDestinations", i], message: `unknown destination "${n}"; known: ${known}`, input: {} });
+    });
+    const alertNames = new Set<string>();
+    o.alerts.forEach((a, i) => {
+      const alertName = a.name ?? a.kind;
+      if (alertNames.has(alertName)) {
+        ctx.addIssue({ code: "custom", path: ["alerts", i, "name"], message: `duplicate alert "${alertName}": give one a distinct name`, input: {} });
+      }
+      alertNames.add(alertName);
+      a.destinations.forEach((n, j) => {
+        if (!byName.has(n)) ctx.addIssue({ code: "custom", path: ["alerts", i, "destinations", j], message: `unknown destination "${n}"; known: ${known}`, input: {} });
+      });
+      const enabled = a.destinations.filter((n) => byName.get(n)?.enabled);
+      if (enabled.length === 0 && a.emails.length === 0) {
+        ctx.addIssue({ code: "custom", path: ["alerts", i, "destinations"], message: "no enabled destination or e-mail: nobody would be notified", input: {} });
+      }
+    });
+    if (o.durationWarningSeconds >= o.timeoutSeconds) {
+      ctx.addIssue({ code: "custom", path: ["durationWarningSeconds"], message: `must be below timeoutSeconds (${o.timeoutSeconds})`, input: {} });
+    }
+  })
+  .optional();
+
+export type ObservabilityConfig = NonNullable<z.infer<typeof observabilitySection>>;
+export type DestinationConfig = ObservabilityConfig["destinations"][number];
+export type AlertConfig = ObservabilityConfig["alerts"][number];
