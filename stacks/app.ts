@@ -1,6 +1,6 @@
 import * as path from "path";
 import { App } from "../constructs/core";
-import { loadEnvironments } from "./config/load";
+import { LoadedEnvironment, loadEnvironments } from "./config/load";
 import { ObservabilityStack } from "./observability-stack";
 import { loadSystemTableRegistry } from "./registry";
 
@@ -14,8 +14,14 @@ export interface BuildAppOptions {
   readonly environmentsDir?: string;
 }
 
+export interface BuiltApp {
+  readonly app: App;
+  /** The validated environments the stacks were built from, one per stack. */
+  readonly environments: LoadedEnvironment[];
+}
+
 /** Builds the app: one stack per environment file. Throws ConfigError before any construct exists. */
-export function buildApp(options: BuildAppOptions): App {
+export function buildApp(options: BuildAppOptions): BuiltApp {
   const root = options.projectRoot;
   const environments = loadEnvironments(options.environmentsDir ?? path.join(root, "environments"), options.env ?? process.env, root);
   const systemTables = loadSystemTableRegistry(path.join(root, "sql", "registry", "system_tables.json"), root);
@@ -23,5 +29,5 @@ export function buildApp(options: BuildAppOptions): App {
   for (const { config } of environments) {
     new ObservabilityStack(app, config.environment, { config, systemTables, projectRoot: root });
   }
-  return app;
+  return { app, environments };
 }

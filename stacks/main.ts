@@ -1,5 +1,6 @@
 import * as path from "path";
 import { ConfigError } from "./config/load";
+import { PolicyViolationError } from "./audit/audit";
 import { synthesize } from "./synth";
 
 const USAGE = "usage: main.js [--environments DIR] [--outdir DIR]";
@@ -19,11 +20,13 @@ function main(argv: string[]): void {
   const outdir = path.resolve(args.outdir ?? process.env.CDKTF_OUTDIR ?? path.join(projectRoot, "cdktf.out"));
   const environmentsDir = args.environments ? path.resolve(args.environments) : undefined;
   try {
-    const stacks = synthesize({ projectRoot, outdir, environmentsDir });
+    const stacks = synthesize({ projectRoot, outdir, environmentsDir, onPolicyWarning: (w) => console.warn(`policy warning: ${w}`) });
     console.log(`synthesized ${stacks.join(", ")} into ${path.relative(process.cwd(), outdir) || outdir}`);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`configuration error${e.problems.length > 1 ? "s" : ""}:\n${e.problems.map((p) => `  ${p}`).join("\n")}`);
+    } else if (e instanceof PolicyViolationError) {
+      console.error(`${e.message}\nnothing was published; fix the findings or suppress them with a reason (docs/policy-rules.md)`);
     } else {
       console.error(`synth failed: ${(e as Error).message}`);
     }

@@ -13,9 +13,11 @@ import { PrivilegeAssignment } from "../constructs/securable-grants";
 import { SystemTableAccess } from "../constructs/system-table-access";
 import { SystemTableIngestion } from "../constructs/system-table-ingestion";
 import { SystemTableSpec } from "../constructs/system-table";
+import { createAnalytics, createNotificationDestinations } from "./analytics";
 import { declareBackend } from "./backend";
 import { EnvironmentConfig } from "./config/schema";
 import { PlatformContext } from "./platform-context";
+import { addMlopsMonitoring } from "./mlops-monitoring";
 
 export interface ObservabilityStackProps {
   readonly config: EnvironmentConfig;
@@ -121,6 +123,8 @@ export class ObservabilityStack extends TerraformStack {
       production: config.tier === "production",
     };
 
+    // Before the orchestrator: its failure webhooks are destination ids.
+    const destinations = createNotificationDestinations(this, ctx);
     const ingestion = new SystemTableIngestion(this, "SystemTableIngestion", {
       tables: props.systemTables,
       catalog: catalog.name,
@@ -133,11 +137,14 @@ export class ObservabilityStack extends TerraformStack {
       durationWarningSeconds: config.ingestion.durationWarningSeconds,
       retry: { maxRetries: config.ingestion.taskRetries, minRetryIntervalMillis: config.ingestion.minRetryIntervalMillis },
       failureEmails: config.notifications.emails,
+      failureWebhookIds: destinations.orchestratorFailureIds,
       development,
       runAsServicePrincipal: runAs,
       businessOwner: config.ingestion.businessOwner,
       technicalOwner: config.ingestion.technicalOwner,
     });
+
+    createAnalytics(this, ctx, ingestion, destinations);
 
     // Platform admins read system tables to operate the platform; the run-as principal to ingest.
     new SystemTableAccess(this, "SystemTableAccess", {
@@ -145,5 +152,7 @@ export class ObservabilityStack extends TerraformStack {
       schemas: ingestion.sourceSchemas,
       enableSchemas: config.systemSchemas.enable,
     });
+
+    addMlopsMonitoring(this, ctx);
   }
 }

@@ -2,19 +2,25 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildApp, BuildAppOptions } from "./app";
+import { AUDIT_FILES, auditStacksDir, PolicyViolationError } from "./audit/audit";
 
 /** Files of a stack directory that synthesis owns; everything else (.terraform, plans) is kept. */
-const SYNTHESIZED_ENTRIES = ["cdk.tf.json", "assets"];
+const SYNTHESIZED_ENTRIES = ["cdk.tf.json", "assets", ...AUDIT_FILES];
 
 /**
  * Synthesizes into a staging directory and publishes into `outdir` only when every stack
  * synthesized, so a failure leaves the previous output untouched rather than half-written.
  */
-export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: string }): string[] {
+export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: string; onPolicyWarning?: (warning: string) => void }): string[] {
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "dbx-observability-synth-"));
   try {
-    const app = buildApp({ ...options, outdir: staging });
+    const { app, environments } = buildApp({ ...options, outdir: staging });
     app.synth();
+    // The policy pack reads what Terraform will read, and runs before publishing so a violation
+    // leaves the previous output, and what CI would plan from it, untouched.
+    const audit = auditStacksDir(path.join(staging, "stacks"), environments);
+    audit.warnings.forEach((w) => options.onPolicyWarning?.(w));
+    if (audit.errors.length > 0) throw new PolicyViolationError(audit.errors);
     return publish(staging, options.outdir);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { WAREHOUSE_SIZES } from "../../constructs/sql-warehouse";
+import { mlopsSection } from "./mlops-schema";
+import { observabilitySection } from "./analytics-schema";
 
 /**
  * The schema of `environments/<name>.yaml`. Strict everywhere: an unknown key is an error, so a
@@ -172,6 +174,26 @@ const warehouseSection = z
   })
   .default({});
 
+/**
+ * Exceptions to the policy pack (constructs/policy). Only the shape is checked here; the pack
+ * rejects unknown rule IDs and reasons under 10 characters, and reports every suppression.
+ */
+const policySection = z
+  .strictObject({
+    suppressions: z
+      .array(
+        z.strictObject({
+          /** A rule ID such as DBX-JOB-008 (docs/policy-rules.md). */
+          rule: z.string().min(1),
+          /** Terraform address `type.logicalId`, or a construct path such as `aut/SystemTableIngestion`. */
+          resource: z.string().min(1),
+          reason: z.string(),
+        }),
+      )
+      .default([]),
+  })
+  .default({ suppressions: [] });
+
 export const environmentSchema = z
   .strictObject({
     environment: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "expected a short lower-case name such as dev, aut or prod"),
@@ -188,6 +210,9 @@ export const environmentSchema = z
     systemSchemas: systemSchemasSection,
     ingestion: ingestionSection,
     warehouse: warehouseSection,
+    mlops: mlopsSection,
+    observability: observabilitySection,
+    policy: policySection,
   })
   .superRefine((config, ctx) => {
     if (config.tier !== "development" && !config.runAs.servicePrincipal) {
