@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quartzCron } from "./fields";
 
 /**
  * The `observability` section of `environments/<name>.yaml`: job-health analytics, the ETL
@@ -37,10 +38,6 @@ const variableName = z
     "expected the name of a sensitive Terraform variable (lower-case letters, digits, _), e.g. slack_webhook_url, bound with TF_VAR_slack_webhook_url",
   )
   .refine((v) => !/^[0-9a-f]{20,}$/.test(v), "looks like a key, not a variable name: put the key in TF_VAR_<name> and its name here");
-
-const quartzCron = z
-  .string()
-  .regex(/^(\S+\s+){5}\S+(\s+\S+)?$/, "expected a Quartz cron expression with 6 or 7 fields, e.g. \"0 0 2 * * ?\"");
 
 const jobSchedule = (cron: string) =>
   z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { principal, quartzCron } from "./fields";
 import type { Tier } from "./schema";
 
 /**
@@ -9,11 +10,11 @@ import type { Tier } from "./schema";
  * environment's tier (serving size, scale to zero, retention, refresh, drift threshold), see
  * `TIER_DEFAULTS` and `resolveMlopsModel`.
  *
- * Kept in its own file (schema.ts imports it, not the reverse), so the small helpers below are
- * local copies of schema.ts's.
+ * Kept in its own file (schema.ts imports it, not the reverse); shared field rules come from fields.ts.
  */
 
-const identifier = z
+/** Model and endpoint-prefix names: shorter than a UC name because endpoint names are capped. */
+const shortName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,62}$/, "expected a lower-case name (letters, digits, _), at most 63 characters");
 
@@ -23,15 +24,6 @@ const column = z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, "expected a lower-ca
 const threePartName = z
   .string()
   .regex(/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/, "expected a 3-part Unity Catalog name catalog.schema.name");
-
-const principal = z
-  .string()
-  .min(1)
-  .refine((v) => !v.includes("@"), "expected a group or service principal, not a user e-mail");
-
-const quartzCron = z
-  .string()
-  .regex(/^(\S+\s+){5}\S+(\s+\S+)?$/, "expected a Quartz cron expression with 6 or 7 fields, e.g. \"0 0 2 * * ?\"");
 
 export const MLOPS_TEMPLATES = ["classification", "regression", "forecasting"] as const;
 export type MlopsTemplate = (typeof MLOPS_TEMPLATES)[number];
@@ -142,7 +134,7 @@ const monitoringSettings = z.strictObject({
 const modelSchema = z
   .strictObject({
     /** Short name: endpoint name suffix, inference table prefix, job task key. */
-    name: identifier,
+    name: shortName,
     /** @default "<environment>-<name with - for _>" */
     endpointName: z
       .string()

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { WAREHOUSE_SIZES } from "../../constructs/sql-warehouse";
+import { applicationId, identifier, principal, quartzCron } from "./fields";
 import { mlopsSection } from "./mlops-schema";
 import { observabilitySection } from "./analytics-schema";
 
@@ -8,22 +9,6 @@ import { observabilitySection } from "./analytics-schema";
  * typo never silently falls back to a default. Each section is its own schema so later
  * capabilities add a section without touching the others.
  */
-
-const identifier = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,254}$/, "expected a lower-case Unity Catalog name (letters, digits, _)");
-
-/** A group name or a service principal application id; never a user e-mail (UC best practice). */
-const principal = z
-  .string()
-  .min(1)
-  .refine((v) => !v.includes("@"), "expected a group or service principal, not a user e-mail");
-
-const applicationId = z.uuid("expected a service principal application id (UUID)");
-
-const quartzCron = z
-  .string()
-  .regex(/^(\S+\s+){5}\S+(\s+\S+)?$/, "expected a Quartz cron expression with 6 or 7 fields, e.g. \"0 0 2 * * ?\"");
 
 export const TIERS = ["development", "acceptance", "production"] as const;
 export type Tier = (typeof TIERS)[number];
