@@ -57,27 +57,39 @@ def merge_condition(keys: list) -> str:
     return " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
 
 
-def update_condition(columns: list, sequence_by: Optional[str]) -> str:
+def update_condition(columns: list, sequence_by: Optional[str], new_columns: tuple = ()) -> str:
+    """When a matched bronze row is replaced by the source row.
+
+    With a version column: only by a strictly newer version. Without one: when any value
+    differs (compared as JSON, since map columns are not comparable), or when the source
+    carries a value in a column bronze does not have yet (schema evolution adds it).
+    """
     if sequence_by is not None:
-        return f"t.`{sequence_by}` IS NULL OR s.`{sequence_by}` > t.`{sequence_by}`"
-    # No version column: update only when a value changed. Compared as JSON because map
-    # columns cannot be compared directly.
+        return f"s.`{sequence_by}` > t.`{sequence_by}` OR (t.`{sequence_by}` IS NULL AND s.`{sequence_by}` IS NOT NULL)"
     target_row = ", ".join(f"t.`{c}`" for c in columns)
     source_row = ", ".join(f"s.`{c}`" for c in columns)
-    return f"to_json(struct({target_row})) <> to_json(struct({source_row}))"
+    changed = f"to_json(struct({target_row})) <> to_json(struct({source_row}))"
+    return " OR ".join([changed] + [f"s.`{c}` IS NOT NULL" for c in new_columns])
 
 
 def merge_table(spark: SparkSession, target: str, entry: dict) -> MergeOutcome:
     source = spark.table(entry["source"])
-    data_columns = [c for c in source.columns if c not in METADATA_COLUMNS]
+    bronze = DeltaTable.forName(spark, target)
+    # Compare only columns bronze already has; new source columns are added by the MERGE.
+    existing = set(bronze.toDF().columns)
+    data_columns = [c for c in source.columns if c in existing and c not in METADATA_COLUMNS]
+    new_columns = tuple(c for c in source.columns if c not in existing and c not in METADATA_COLUMNS)
     latest = latest_per_key(source, entry["keys"], entry.get("sequenceBy")).withColumn(
         "bronze_ingestion_timestamp", F.current_timestamp()
     ).withColumn("bronze_source_table", F.lit(entry["source"]))
     (
-        DeltaTable.forName(spark, target)
-        .alias("t")
+        bronze.alias("t")
         .merge(latest.alias("s"), merge_condition(entry["keys"]))
-        .whenMatchedUpdateAll(condition=update_condition(data_columns, entry.get("sequenceBy")))
+        # Sources gain columns over time: let the MERGE add them to bronze instead of failing.
+        # (The builder option, not spark.databricks.delta.schema.autoMerge.enabled, which
+        # serverless compute does not allow setting.)
+        .withSchemaEvolution()
+        .whenMatchedUpdateAll(condition=update_condition(data_columns, entry.get("sequenceBy"), new_columns))
         .whenNotMatchedInsertAll()
         .execute()
     )
@@ -98,7 +110,8 @@ def merge_all(spark: SparkSession, catalog: str, schema: str, entries: list) -> 
         try:
             outcomes.append(merge_table(spark, f"{catalog}.{schema}.{entry['name']}", entry))
         except Exception as e:  # noqa: BLE001 - reported per table, raised at the end
-            outcomes.append(MergeOutcome(entry["name"], "failed", error=f"{type(e).__name__}: {str(e).splitlines()[0]}"))
+            lines = str(e).strip().splitlines()
+            outcomes.append(MergeOutcome(entry["name"], "failed", error=f"{type(e).__name__}: {lines[0] if lines else ''}"))
     return outcomes
 
 
@@ -120,9 +133,6 @@ if "dbutils" in globals():
     widgets = globals()["dbutils"].widgets
     for name in ("catalog", "schema", "tables_json"):
         widgets.text(name, "")
-    session = globals()["spark"]
-    # Sources gain columns over time; let MERGE add them to bronze instead of failing.
-    session.conf.set("spark.databricks.delta.schema.autoMerge.enabled", "true")
-    results = merge_all(session, widgets.get("catalog"), widgets.get("schema"), merge_entries(widgets.get("tables_json")))
+    results = merge_all(globals()["spark"], widgets.get("catalog"), widgets.get("schema"), merge_entries(widgets.get("tables_json")))
     print(format_report(results))
     raise_if_failed(results)

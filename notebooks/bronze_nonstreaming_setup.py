@@ -2,7 +2,8 @@
 # Creates the bronze tables of the non-streaming system tables, if missing (idempotent).
 #
 # Parameters (job task base_parameters): catalog, schema, tables_json (the merge entries of
-# sql/registry/system_tables.json). Each table takes its source's columns plus the bronze
+# sql/registry/system_tables.json); optional business_owner, technical_owner (defaults
+# "Platform Operations", "Data Engineering"). Each table takes its source's columns plus the bronze
 # metadata columns, the governance properties and automatic liquid clustering. A source that
 # cannot be read (e.g. system.data_quality_monitoring.table_results is account-admin only until
 # granted) is reported and skipped; the task fails at the end if any table failed.
@@ -10,7 +11,6 @@
 import json
 
 from pyspark.sql import SparkSession
-from pyspark.sql import functions as F
 
 LAYER = "bronze"
 SOURCE_SYSTEM = "databricks_system_tables"
@@ -49,48 +49,79 @@ def table_properties(entry: dict, business_owner: str, technical_owner: str) -> 
     }
 
 
+def error_summary(e: Exception) -> str:
+    lines = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {lines[0] if lines else ''}"
+
+
+def sql_string(value: str) -> str:
+    """A SQL string literal (backslash and quote escaped)."""
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def properties_sql(entry: dict, business_owner: str, technical_owner: str) -> str:
+    props = table_properties(entry, business_owner, technical_owner)
+    return ", ".join(f"{sql_string(k)} = {sql_string(v)}" for k, v in sorted(props.items()))
+
+
+def create_table_sql(target: str, entry: dict, business_owner: str, technical_owner: str) -> str:
+    """CTAS with LIMIT 0: the source's columns and types, plus the bronze metadata columns."""
+    return (
+        f"CREATE TABLE IF NOT EXISTS {quote(target)} USING DELTA CLUSTER BY AUTO "
+        f"COMMENT {sql_string(entry['description'])} "
+        f"TBLPROPERTIES ({properties_sql(entry, business_owner, technical_owner)}) AS "
+        f"SELECT *, CAST(NULL AS TIMESTAMP) AS bronze_ingestion_timestamp, "
+        f"CAST(NULL AS STRING) AS bronze_source_table FROM {quote(entry['source'])} LIMIT 0"
+    )
+
+
 def ensure_bronze_table(
     spark: SparkSession,
     target: str,
     entry: dict,
     business_owner: str = "Platform Operations",
     technical_owner: str = "Data Engineering",
-    cluster_by_auto: bool = True,
+    execute_sql=None,
 ) -> str:
-    """Creates `target` with the source's schema if it does not exist. Returns created|exists.
+    """Creates `target` from the source's schema if missing, else refreshes its governance
+    properties. Returns "created" or "exists".
 
-    `cluster_by_auto` is off only where the engine lacks automatic liquid clustering (open-source
-    Delta in tests); on Databricks it is always on.
+    `execute_sql` runs each statement (default `spark.sql`); tests pass the SQL harness's
+    executor, which applies the documented Databricks-to-OSS translation rules.
     """
+    run = execute_sql or spark.sql
     if spark.catalog.tableExists(target):
+        run(f"ALTER TABLE {quote(target)} SET TBLPROPERTIES ({properties_sql(entry, business_owner, technical_owner)})")
         return "exists"
-    empty = (
-        spark.table(entry["source"])
-        .limit(0)
-        .withColumn("bronze_ingestion_timestamp", F.current_timestamp())
-        .withColumn("bronze_source_table", F.lit(entry["source"]))
-    )
-    columns = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in empty.schema.fields)
-    props = ", ".join(f"'{k}' = '{v}'" for k, v in sorted(table_properties(entry, business_owner, technical_owner).items()))
-    clustering = " CLUSTER BY AUTO" if cluster_by_auto else ""
-    comment = entry["description"].replace("'", "\\'")
-    spark.sql(
-        f"CREATE TABLE IF NOT EXISTS {quote(target)} ({columns}) USING DELTA{clustering} "
-        f"COMMENT '{comment}' TBLPROPERTIES ({props})"
-    )
+    run(create_table_sql(target, entry, business_owner, technical_owner))
     return "created"
 
 
-def setup_all(spark: SparkSession, catalog: str, schema: str, entries: list, cluster_by_auto: bool = True) -> list:
+def setup_all(
+    spark: SparkSession,
+    catalog: str,
+    schema: str,
+    entries: list,
+    business_owner: str = "Platform Operations",
+    technical_owner: str = "Data Engineering",
+    execute_sql=None,
+) -> list:
     """Ensures every table; one failure does not stop the others. Returns (name, status, error)."""
     outcomes = []
     for entry in entries:
         target = f"{catalog}.{schema}.{entry['name']}"
         try:
-            outcomes.append((entry["name"], ensure_bronze_table(spark, target, entry, cluster_by_auto=cluster_by_auto), None))
+            status = ensure_bronze_table(spark, target, entry, business_owner, technical_owner, execute_sql)
+            outcomes.append((entry["name"], status, None))
         except Exception as e:  # noqa: BLE001 - reported per table, raised at the end
-            outcomes.append((entry["name"], "failed", f"{type(e).__name__}: {str(e).splitlines()[0]}"))
+            outcomes.append((entry["name"], "failed", error_summary(e)))
     return outcomes
+
+
+def raise_if_failed(outcomes: list) -> None:
+    failed = [name for name, status, _ in outcomes if status == "failed"]
+    if failed:
+        raise RuntimeError(f"setup failed for {len(failed)} of {len(outcomes)} table(s): {', '.join(failed)}")
 
 
 def format_report(outcomes: list) -> str:
@@ -103,10 +134,16 @@ def format_report(outcomes: list) -> str:
 
 if "dbutils" in globals():
     widgets = globals()["dbutils"].widgets
-    for name in ("catalog", "schema", "tables_json"):
-        widgets.text(name, "")
-    results = setup_all(globals()["spark"], widgets.get("catalog"), widgets.get("schema"), merge_entries(widgets.get("tables_json")))
+    for name, default in (("catalog", ""), ("schema", ""), ("tables_json", ""),
+                          ("business_owner", "Platform Operations"), ("technical_owner", "Data Engineering")):
+        widgets.text(name, default)
+    results = setup_all(
+        globals()["spark"],
+        widgets.get("catalog"),
+        widgets.get("schema"),
+        merge_entries(widgets.get("tables_json")),
+        widgets.get("business_owner"),
+        widgets.get("technical_owner"),
+    )
     print(format_report(results))
-    failed = [name for name, status, _ in results if status == "failed"]
-    if failed:
-        raise RuntimeError(f"setup failed for {len(failed)} table(s): {', '.join(failed)}")
+    raise_if_failed(results)
