@@ -2,7 +2,7 @@ import { NotificationDestination as DestinationResource } from "@cdktf/provider-
 import { Construct } from "constructs";
 import { TerraformVariable } from "./core";
 import { throwIfProblems } from "./errors";
-import { findSecret } from "./policy/secret-patterns";
+import { findSecret } from "../vocabulary/secret-shapes";
 
 export const DESTINATION_TYPES = ["email", "slack", "microsoft_teams", "pagerduty", "generic_webhook"] as const;
 export type DestinationType = (typeof DESTINATION_TYPES)[number];

@@ -2,7 +2,7 @@ import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { SystemSchema } from "@cdktf/provider-databricks/lib/system-schema";
 import { Construct } from "constructs";
 import { throwIfProblems } from "./errors";
-import { SYSTEM_SCHEMA_READ_PRIVILEGES } from "./privileges";
+import { SYSTEM_SCHEMA_READ_PRIVILEGES } from "../vocabulary/privileges";
 
 export interface SystemTableAccessProps {
   /** Groups or service principals that read the system tables. */

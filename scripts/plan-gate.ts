@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { parse } from "yaml";
-import { STATEFUL_RESOURCE_TYPES } from "../constructs/data-protection";
+import { MIN_REASON_LENGTH } from "../vocabulary/reasons";
+import { STATEFUL_RESOURCE_TYPES } from "../vocabulary/stateful-types";
 
 /**
  * Plan gate (rule DBX-DL-003): reads `terraform show -json <planfile>` and refuses deletes and
@@ -14,7 +15,7 @@ import { STATEFUL_RESOURCE_TYPES } from "../constructs/data-protection";
  * Exit codes: 0 pass, 1 blocked changes or invalid input, 2 usage.
  */
 
-export const MIN_REASON_LENGTH = 10;
+
 
 export interface AllowEntry {
   readonly address: string;

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { ConfigError } from "./config/load";
-import { PolicyViolationError } from "./audit/audit";
+import { PolicyViolationError } from "../policy/audit";
 import { synthesize } from "./synth";
 
 const USAGE = "usage: main.js [--environments DIR] [--outdir DIR]";

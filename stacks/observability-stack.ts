@@ -6,7 +6,7 @@ import { DataProtection } from "../constructs/data-protection";
 import { GovernedCatalog } from "../constructs/governed-catalog";
 import { GovernedSchema } from "../constructs/governed-schema";
 import { GovernedVolume } from "../constructs/governed-volume";
-import { AccessRole, CATALOG_PRIVILEGES, SCHEMA_PRIVILEGES, VOLUME_PRIVILEGES } from "../constructs/privileges";
+import { AccessRole, CATALOG_PRIVILEGES, SCHEMA_PRIVILEGES, VOLUME_PRIVILEGES } from "../vocabulary/privileges";
 import { ResourceTags } from "../constructs/resource-tags";
 import { SqlWarehouse } from "../constructs/sql-warehouse";
 import { PrivilegeAssignment } from "../constructs/securable-grants";

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildApp, BuildAppOptions } from "./app";
-import { AUDIT_FILES, auditStacksDir, PolicyViolationError } from "./audit/audit";
+import { AUDIT_FILES, auditStacksDir, PolicyViolationError } from "../policy/audit";
 
 /** Files of a stack directory that synthesis owns; everything else (.terraform, plans) is kept. */
 const SYNTHESIZED_ENTRIES = ["cdk.tf.json", "assets", ...AUDIT_FILES];

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SECRET_PATTERNS } from "../constructs/policy/secret-patterns";
+import { SECRET_PATTERNS } from "../vocabulary/secret-shapes";
 import { sqlParameterNames } from "../constructs/sql-parameters";
 import { ALERT_KINDS, AlertKind } from "../stacks/config/analytics-schema";
 import { ConfigError, loadEnvironmentFile } from "../stacks/config/load";

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { STATEFUL_RESOURCE_TYPES } from "../constructs/data-protection";
+import { STATEFUL_RESOURCE_TYPES } from "../vocabulary/stateful-types";
 import { synthesize } from "../stacks/synth";
 import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, systemTables, tempDir, TfJson } from "./helpers";
 

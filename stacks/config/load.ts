@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { findSecret } from "../../constructs/policy/secret-patterns";
+import { findSecret } from "../../vocabulary/secret-shapes";
 import { EnvironmentConfig, environmentSchema } from "./schema";
 import { ConfigProblem, substituteEnvironment } from "./substitute";
 

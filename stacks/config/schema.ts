@@ -160,7 +160,7 @@ const warehouseSection = z
   .default({});
 
 /**
- * Exceptions to the policy pack (constructs/policy). Only the shape is checked here; the pack
+ * Exceptions to the policy pack (policy/). Only the shape is checked here; the pack
  * rejects unknown rule IDs and reasons under 10 characters, and reports every suppression.
  */
 const policySection = z

@@ -2,7 +2,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { TerraformVariable } from "../../constructs/core";
 import { DestinationTarget, NotificationDestination, sensitiveVariable } from "../../constructs/notification-destination";
-import { findSecret } from "../../constructs/policy/secret-patterns";
+import { findSecret } from "../../vocabulary/secret-shapes";
 import { bindSqlParameters, sqlParameterNames } from "../../constructs/sql-parameters";
 import { onlyResource, synthConstructs } from "../helpers";
 

@@ -1,7 +1,7 @@
-import { runPolicyPack } from "../../constructs/policy/pack";
-import { environmentDiff } from "../../stacks/audit/environment-diff";
-import { stackFacts } from "../../stacks/audit/facts";
-import { renderMarkdown } from "../../stacks/audit/render";
+import { runPolicyPack } from "../../policy/pack";
+import { environmentDiff } from "../../policy/environment-diff";
+import { stackFacts } from "../../policy/facts";
+import { renderMarkdown } from "../../policy/render";
 import { AUT, FAKE, goodJob, PROD, SP, stackOf } from "./fixtures";
 
 const alerting = (pause: string, threshold: number, url: string) =>

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { renderRulesDoc } from "../../constructs/policy/rules-doc";
+import { renderRulesDoc } from "../../policy/rules-doc";
 import { PROJECT_ROOT } from "../helpers";
 
 const DOC = path.join(PROJECT_ROOT, "docs", "policy-rules.md");

@@ -1,4 +1,4 @@
-import { PolicyContext, SynthesizedStack } from "../../constructs/policy/rule";
+import { PolicyContext, SynthesizedStack } from "../../policy/rule";
 
 /** Hand-made synthesized stacks for rule tests: only what each rule reads. */
 

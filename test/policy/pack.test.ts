@@ -1,13 +1,13 @@
-import { blockingFindings, runPolicyPack, warningFindings } from "../../constructs/policy/pack";
-import { PolicyRule } from "../../constructs/policy/rule";
-import { PolicySuppressions } from "../../constructs/policy/suppressions";
+import { blockingFindings, runPolicyPack, warningFindings } from "../../policy/pack";
+import { PolicyRule } from "../../policy/rule";
+import { PolicySuppressions } from "../../constructs/policy-suppressions";
 import { Job } from "@cdktf/provider-databricks/lib/job";
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { Construct } from "constructs";
 import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "../../constructs/core";
-import { SynthesizedStack } from "../../constructs/policy/rule";
+import { SynthesizedStack } from "../../policy/rule";
 import { tempDir } from "../helpers";
 import { AUT, goodJob, PROD, stackOf } from "./fixtures";
 

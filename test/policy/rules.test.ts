@@ -1,5 +1,5 @@
-import { PolicyContext, PolicyRule, SynthesizedStack } from "../../constructs/policy/rule";
-import { POLICY_RULES } from "../../constructs/policy/rules";
+import { PolicyContext, PolicyRule, SynthesizedStack } from "../../policy/rule";
+import { POLICY_RULES } from "../../policy/rules";
 import { AUT, DEV, FAKE, goodJob, goodPipeline, goodServing, PROD, SP, stackOf, TAGS } from "./fixtures";
 
 interface Case {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyViolationError } from "../../stacks/audit/audit";
+import { PolicyViolationError } from "../../policy/audit";
 import { synthesize } from "../../stacks/synth";
 import { PROJECT_ROOT, tempDir } from "../helpers";
 

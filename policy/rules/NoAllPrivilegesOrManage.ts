@@ -12,7 +12,7 @@ export const NoAllPrivilegesOrManage: PolicyRule = {
   description: "No grant includes ALL_PRIVILEGES or MANAGE.",
   explanation:
     "ALL_PRIVILEGES expands at check time to privileges that do not exist yet; MANAGE lets a non-owner re-grant and, when held by the deploying " +
-    "identity, must itself be declared or Terraform revokes it. Grant the explicit privilege set of the role (constructs/privileges.ts).",
+    "identity, must itself be declared or Terraform revokes it. Grant the explicit privilege set of the role (vocabulary/privileges.ts).",
   check: (stack) => {
     const rows = grantRows(stack);
     if (rows.length === 0) return "not-applicable";

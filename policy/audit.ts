@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { blockingFindings, ReportedFinding, runPolicyPack, warningFindings } from "../../constructs/policy/pack";
-import { SynthesizedStack } from "../../constructs/policy/rule";
-import { LoadedEnvironment } from "../config/load";
+import { blockingFindings, ReportedFinding, runPolicyPack, warningFindings } from "./pack";
+import { SynthesizedStack } from "./rule";
+import { LoadedEnvironment } from "../stacks/config/load";
 import { environmentDiff } from "./environment-diff";
 import { stackFacts } from "./facts";
 import { renderMarkdown, StackAudit } from "./render";

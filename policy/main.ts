@@ -1,5 +1,5 @@
 import * as path from "path";
-import { ConfigError, loadEnvironments } from "../config/load";
+import { ConfigError, loadEnvironments } from "../stacks/config/load";
 import { auditStacksDir } from "./audit";
 
 const USAGE = "usage: audit [--outdir DIR] [--environments DIR]";

@@ -1,6 +1,6 @@
 import { parse } from "path";
 import { findingsOrCompliant, Finding, PolicyRule } from "../rule";
-import { findSecret } from "../secret-patterns";
+import { findSecret } from "../../vocabulary/secret-shapes";
 import { variableName, walkStrings } from "../synthesized";
 
 /** No string anywhere in the synthesized stack looks like a credential. */

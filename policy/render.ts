@@ -1,4 +1,4 @@
-import { PolicyReport } from "../../constructs/policy/pack";
+import { PolicyReport } from "./pack";
 import { DiffRow } from "./environment-diff";
 import { StackFacts } from "./facts";
 

@@ -1,5 +1,5 @@
 import { parse } from "path";
-import { STATEFUL_RESOURCE_TYPES } from "../../data-protection";
+import { STATEFUL_RESOURCE_TYPES } from "../../vocabulary/stateful-types";
 import { findingsOrCompliant, PolicyRule } from "../rule";
 import { get, resourcesOfType } from "../synthesized";
 

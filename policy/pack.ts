@@ -1,3 +1,4 @@
+import { MIN_REASON_LENGTH } from "../vocabulary/reasons";
 import { Finding, PolicyContext, PolicyRule, RuleLevel, SynthesizedStack } from "./rule";
 import { POLICY_RULES } from "./rules";
 import { allResources, constructPath, isObject } from "./synthesized";
@@ -29,7 +30,7 @@ export const META_RULES = {
   },
 } as const;
 
-export const MIN_REASON_LENGTH = 10;
+
 
 export interface Suppression {
   readonly rule: string;

@@ -8,7 +8,7 @@ export function renderRulesDoc(): string {
   return [
     "# Policy rules",
     "",
-    "<!-- Generated from constructs/policy/rules by test/policy/docs.test.ts; regenerate with `UPDATE_POLICY_DOCS=1 npx jest test/policy/docs.test.ts`. -->",
+    "<!-- Generated from policy/rules by test/policy/docs.test.ts; regenerate with `UPDATE_POLICY_DOCS=1 npx jest test/policy/docs.test.ts`. -->",
     "",
     "`npm run synth` runs these rules over every synthesized stack (`cdktf.out/stacks/<env>/cdk.tf.json`) before publishing it, and",
     "`npm run audit` runs them over an existing `cdktf.out`. An **error** finding fails synthesis and nothing is published; a",

@@ -1,6 +1,6 @@
 import { IConstruct } from "constructs";
-import { TerraformResource } from "../core";
-import { MIN_REASON_LENGTH } from "./pack";
+import { TerraformResource } from "./core";
+import { MIN_REASON_LENGTH } from "../vocabulary/reasons";
 
 export interface ConstructSuppression {
   /** A policy rule ID such as `DBX-JOB-008`. */

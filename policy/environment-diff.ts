@@ -1,5 +1,5 @@
-import { SynthesizedStack } from "../../constructs/policy/rule";
-import { allResources, backendOf, isObject } from "../../constructs/policy/synthesized";
+import { SynthesizedStack } from "./rule";
+import { allResources, backendOf, isObject } from "./synthesized";
 import { compare, text } from "./facts";
 
 /**

@@ -1,6 +1,6 @@
-import { grantRows } from "../../constructs/policy/grants";
-import { SynthesizedStack } from "../../constructs/policy/rule";
-import { allResources, backendOf, blocks, get, isObject, isReference, Json, resourcesOfType, strings, variableName } from "../../constructs/policy/synthesized";
+import { grantRows } from "./grants";
+import { SynthesizedStack } from "./rule";
+import { allResources, backendOf, blocks, get, isObject, isReference, Json, resourcesOfType, strings, variableName } from "./synthesized";
 
 /**
  * What an auditor asks of one synthesized stack, extracted from cdk.tf.json alone. Secrets never
