@@ -16,6 +16,7 @@ export {
   RemoteBackend,
   NamedRemoteWorkspace,
   TerraformAsset,
+  TerraformElement,
   TerraformResource,
   TerraformStack,
   TerraformVariable,
@@ -23,3 +24,5 @@ export {
   Token,
 } from "cdktf";
 export type { IAspect } from "cdktf";
+/** cdktf's address hashing (private API, stable since 0.1): lets a stack keep pre-existing addresses. */
+export { makeUniqueId } from "cdktf/lib/private/unique";

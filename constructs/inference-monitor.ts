@@ -6,7 +6,7 @@ import { throwIfProblems } from "./errors";
 export const MONITOR_PROBLEM_TYPES = ["PROBLEM_TYPE_CLASSIFICATION", "PROBLEM_TYPE_REGRESSION"] as const;
 
 /** Window sizes Lakehouse Monitoring accepts (Databricks docs, "Create a monitor using the API"). */
-export const MONITOR_GRANULARITIES: readonly string[] = [
+export const MONITOR_GRANULARITIES = [
   "5 minutes",
   "30 minutes",
   "1 hour",
@@ -17,7 +17,8 @@ export const MONITOR_GRANULARITIES: readonly string[] = [
   "4 weeks",
   "1 month",
   "1 year",
-];
+] as const;
+export type MonitorGranularity = (typeof MONITOR_GRANULARITIES)[number];
 
 export interface InferenceMonitorProps {
   /** The monitored table, `catalog.schema.table`; it must exist when the monitor is created. */
@@ -92,7 +93,7 @@ function validate(props: InferenceMonitorProps): string[] {
   const problems: string[] = [];
   if (props.granularities.length === 0) problems.push("granularities: at least one is required");
   for (const g of props.granularities) {
-    if (!MONITOR_GRANULARITIES.includes(g)) problems.push(`granularities: expected one of ${MONITOR_GRANULARITIES.join("|")}, got "${g}"`);
+    if (!(MONITOR_GRANULARITIES as readonly string[]).includes(g)) problems.push(`granularities: expected one of ${MONITOR_GRANULARITIES.join("|")}, got "${g}"`);
   }
   if (!MONITOR_PROBLEM_TYPES.includes(props.problemType)) {
     problems.push(`problemType: expected one of ${MONITOR_PROBLEM_TYPES.join("|")}, got "${props.problemType}"`);

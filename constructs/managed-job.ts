@@ -2,6 +2,12 @@ import { Job, JobTask } from "@cdktf/provider-databricks/lib/job";
 import { Construct } from "constructs";
 import { throwIfProblems } from "./errors";
 
+/**
+ * The platform's bound on task retries. The Jobs API sets no upper limit (only -1, retry
+ * forever, is special); 5 keeps a failing task from hiding for hours behind retries.
+ */
+export const MAX_TASK_RETRIES = 5;
+
 /** The Databricks limit on webhook destinations per job event. */
 export const MAX_WEBHOOKS_PER_EVENT = 3;
 
@@ -137,7 +143,9 @@ function validate(props: ManagedJobProps): string[] {
     const kinds = [t.notebook, t.pipeline, t.sqlFile].filter((k) => k !== undefined).length;
     if (kinds !== 1) problems.push(`tasks.${t.taskKey}: set exactly one of notebook, pipeline, sqlFile (got ${kinds})`);
     for (const d of t.dependsOn ?? []) if (!keys.includes(d)) problems.push(`tasks.${t.taskKey}.dependsOn: unknown task "${d}"`);
-    if (t.retry && (t.retry.maxRetries < 0 || t.retry.maxRetries > 10)) problems.push(`tasks.${t.taskKey}.retry.maxRetries: expected 0..10, got ${t.retry.maxRetries}`);
+    if (t.retry && (!Number.isInteger(t.retry.maxRetries) || t.retry.maxRetries < 0 || t.retry.maxRetries > MAX_TASK_RETRIES)) {
+      problems.push(`tasks.${t.taskKey}.retry.maxRetries: expected 0..${MAX_TASK_RETRIES}, got ${t.retry.maxRetries}`);
+    }
     if (t.timeoutSeconds !== undefined && t.timeoutSeconds > props.timeoutSeconds) {
       problems.push(`tasks.${t.taskKey}.timeoutSeconds: ${t.timeoutSeconds} exceeds the job timeout ${props.timeoutSeconds}`);
     }

@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { throwIfProblems } from "./errors";
 
 export const SERVING_WORKLOAD_SIZES = ["Small", "Medium", "Large"] as const;
+export const SERVING_WORKLOAD_TYPES = ["CPU", "GPU_SMALL", "GPU_MEDIUM", "GPU_LARGE", "MULTIGPU_MEDIUM"] as const;
 
 export interface ServingRateLimit {
   /** Calls allowed per renewal period. */
@@ -24,7 +25,7 @@ export interface ServedModelEndpointProps {
   /** Always explicit: `served_entities` has no default (unlike the legacy served_models). */
   readonly scaleToZero: boolean;
   /** @default "CPU" */
-  readonly workloadType?: string;
+  readonly workloadType?: (typeof SERVING_WORKLOAD_TYPES)[number];
   /**
    * AI Gateway inference table: requests and responses land in
    * `<catalogName>.<schemaName>.<tableNamePrefix>_payload`. Never the legacy `auto_capture_config`,

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { App } from "../constructs/core";
 import { LoadedEnvironment, loadEnvironments } from "./config/load";
+import { resolvePlatformSpec } from "./config/resolve";
 import { ObservabilityStack } from "./observability-stack";
 import { loadSystemTableRegistry } from "./registry";
 
@@ -27,7 +28,7 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   const systemTables = loadSystemTableRegistry(path.join(root, "sql", "registry", "system_tables.json"), root);
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: false });
   for (const { config } of environments) {
-    new ObservabilityStack(app, config.environment, { config, systemTables, projectRoot: root });
+    new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: root }), systemTables });
   }
   return { app, environments };
 }

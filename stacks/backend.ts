@@ -2,11 +2,9 @@ import { Construct } from "constructs";
 import { AzurermBackend, GcsBackend, LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, TerraformStack } from "../constructs/core";
 import { StateBackendConfig } from "./config/schema";
 
-/** Declares the stack's state backend. Each environment has its own state key. */
-export function declareBackend(stack: TerraformStack, environment: string, config: StateBackendConfig | undefined): void {
+/** Declares the stack's state backend, as resolved (stacks/config/resolve.ts: key per environment). */
+export function declareBackend(stack: TerraformStack, backend: StateBackendConfig): void {
   const scope: Construct = stack;
-  const key = `databricks-observability/${environment}.tfstate`;
-  const backend = config ?? { type: "local" as const, path: `../../../terraform.${environment}.tfstate` };
   switch (backend.type) {
     case "local":
       new LocalBackend(scope, { path: backend.path });
@@ -14,7 +12,7 @@ export function declareBackend(stack: TerraformStack, environment: string, confi
     case "s3":
       new S3Backend(scope, {
         bucket: backend.bucket,
-        key: backend.key ?? key,
+        key: backend.key!,
         region: backend.region,
         encrypt: backend.encrypt,
         kmsKeyId: backend.kmsKeyId,
@@ -27,12 +25,12 @@ export function declareBackend(stack: TerraformStack, environment: string, confi
         resourceGroupName: backend.resourceGroupName,
         storageAccountName: backend.storageAccountName,
         containerName: backend.containerName,
-        key: backend.key ?? key,
+        key: backend.key!,
         useAzureadAuth: backend.useAzureadAuth,
       });
       return;
     case "gcs":
-      new GcsBackend(scope, { bucket: backend.bucket, prefix: backend.prefix ?? `databricks-observability/${environment}`, kmsEncryptionKey: backend.kmsEncryptionKey });
+      new GcsBackend(scope, { bucket: backend.bucket, prefix: backend.prefix, kmsEncryptionKey: backend.kmsEncryptionKey });
       return;
     case "remote":
       new RemoteBackend(scope, {

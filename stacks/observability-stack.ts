@@ -1,158 +1,92 @@
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
-import * as path from "path";
-import { Construct } from "constructs";
-import { Aspects, TerraformStack } from "../constructs/core";
+import { Construct, Node } from "constructs";
+import { Aspects, makeUniqueId, TerraformElement, TerraformStack } from "../constructs/core";
+import { Analytics } from "../constructs/analytics";
 import { DataProtection } from "../constructs/data-protection";
-import { GovernedCatalog } from "../constructs/governed-catalog";
-import { GovernedSchema } from "../constructs/governed-schema";
-import { GovernedVolume } from "../constructs/governed-volume";
-import { AccessRole, CATALOG_PRIVILEGES, SCHEMA_PRIVILEGES, VOLUME_PRIVILEGES } from "../vocabulary/privileges";
+import { Foundation } from "../constructs/foundation";
+import { ModelMonitoring } from "../constructs/model-monitoring";
+import { Notifications } from "../constructs/notifications";
 import { ResourceTags } from "../constructs/resource-tags";
-import { SqlWarehouse } from "../constructs/sql-warehouse";
-import { PrivilegeAssignment } from "../constructs/securable-grants";
 import { SystemTableAccess } from "../constructs/system-table-access";
 import { SystemTableIngestion } from "../constructs/system-table-ingestion";
 import { SystemTableSpec } from "../constructs/system-table";
-import { createAnalytics, createNotificationDestinations } from "./analytics";
 import { declareBackend } from "./backend";
-import { EnvironmentConfig } from "./config/schema";
-import { PlatformContext } from "./platform-context";
-import { addMlopsMonitoring } from "./mlops-monitoring";
+import { PlatformSpec } from "./config/spec";
+import { declareOutputs } from "./outputs";
 
 export interface ObservabilityStackProps {
-  readonly config: EnvironmentConfig;
+  /** The environment, resolved (stacks/config/resolve.ts). */
+  readonly spec: PlatformSpec;
   /** The system-table registry. */
   readonly systemTables: readonly SystemTableSpec[];
-  /** Repository root, where `notebooks/` and `sql/` are read from. */
-  readonly projectRoot: string;
 }
 
 /**
- * One environment of the observability platform. Environment knowledge stops here: the stack
- * turns configuration into construct props; constructs know nothing of dev, aut or prod.
+ * Capability scopes whose resources sat at the stack root before each capability had its own
+ * construct. Their resources keep the Terraform address they had there, so existing state (the
+ * catalog, schemas and volume among them) is neither destroyed nor recreated; their construct
+ * paths (for policy suppressions) do include the scope.
+ */
+const ROOT_ADDRESSED_SCOPES = ["Foundation", "Notifications", "Analytics"];
+
+/**
+ * One environment of the observability platform: wiring only. Each capability is one construct
+ * built from its spec section; what one needs from another is passed to its constructor.
  */
 export class ObservabilityStack extends TerraformStack {
+  private readonly rootAddresses = new Map<string, string>();
+
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id);
-    const { config } = props;
-    const development = config.tier === "development";
-    const runAs = config.runAs.servicePrincipal;
-    const p = config.principals;
+    const { spec } = props;
 
     // No credentials here: auth comes from DATABRICKS_* variables (or a profile) at plan/apply time.
-    new DatabricksProvider(this, "databricks", { host: config.workspace.host });
-    declareBackend(this, config.environment, config.stateBackend);
+    new DatabricksProvider(this, "databricks", { host: spec.provider.host });
+    declareBackend(this, spec.backend);
+    Aspects.of(this).add(new DataProtection({ preventDestroy: spec.preventDestroy }));
+    Aspects.of(this).add(new ResourceTags({ ...spec.tags }));
 
-    Aspects.of(this).add(new DataProtection({ preventDestroy: !development }));
-    Aspects.of(this).add(
-      new ResourceTags({
-        owner: config.tags.owner,
-        cost_center: config.tags.costCenter,
-        environment: config.environment,
-        managed_by: config.tags.managedBy,
-      }),
-    );
-
-    // Who holds which role. The run-as principal writes what the platform's jobs produce.
-    const roles: [string | undefined, AccessRole][] = [
-      [p.platformAdmins, "admin"],
-      [p.engineers, "writer"],
-      [runAs, "writer"],
-      [p.analysts, "reader"],
-      [p.auditors, "auditor"],
-    ];
-    const assign = (table: Readonly<Record<AccessRole, readonly string[]>>, include: AccessRole[]): PrivilegeAssignment[] =>
-      roles
-        .filter((r): r is [string, AccessRole] => r[0] !== undefined && include.includes(r[1]))
-        .map(([principal, role]) => ({ principal, privileges: table[role] }));
-    const everyone: AccessRole[] = ["admin", "writer", "reader", "auditor"];
-    // Bronze holds raw audit and billing data with PII: analysts read the curated schemas instead.
-    const bronzeRoles: AccessRole[] = ["admin", "writer", "auditor"];
-
-    const catalog = new GovernedCatalog(this, "Catalog", {
-      name: config.catalog.name,
-      ownerGroup: config.catalog.ownerGroup,
-      comment: config.catalog.comment,
-      properties: { ...config.catalog.properties, environment: config.environment, managed_by: config.tags.managedBy },
-      grants: assign(CATALOG_PRIVILEGES, everyone),
-    });
-    const schema = (id: string, name: string, comment: string, include: AccessRole[]) =>
-      new GovernedSchema(this, id, {
-        catalogName: catalog.name,
-        name,
-        ownerGroup: config.catalog.ownerGroup,
-        comment,
-        properties: { environment: config.environment },
-        grants: assign(SCHEMA_PRIVILEGES, include),
-      });
-    const bronzeSchema = schema("BronzeSchema", config.schemas.bronze, "Raw copies of the Databricks system tables (bronze)", bronzeRoles);
-    const goldSchema = schema("GoldSchema", config.schemas.gold, "Job health, anomalies, alert history and reports (gold)", everyone);
-    const etlMonitorSchema = schema("EtlMonitorSchema", config.schemas.etlMonitor, "ETL process tracking: configuration, execution log, watermarks", everyone);
-    const mlopsSchema = schema("MlopsSchema", config.schemas.mlops, "Inference tables and Lakehouse monitor outputs", everyone);
-
-    const reports = new GovernedVolume(this, "ReportsVolume", {
-      catalogName: catalog.name,
-      schemaName: goldSchema.name,
-      name: config.reportsVolume,
-      ownerGroup: config.catalog.ownerGroup,
-      comment: "Generated reports, such as the daily failed-run CSV",
-      grants: assign(VOLUME_PRIVILEGES, everyone),
-    });
-
-    const namePrefix = `[${config.environment}] `;
-    const warehouseId =
-      config.warehouse.existingId ??
-      new SqlWarehouse(this, "Warehouse", {
-        name: `${namePrefix}Observability Warehouse`,
-        clusterSize: config.warehouse.clusterSize,
-        autoStopMinutes: config.warehouse.autoStopMinutes,
-        maxClusters: config.warehouse.maxClusters,
-      }).warehouseId;
-
-    const ctx: PlatformContext = {
-      config,
-      projectRoot: props.projectRoot,
-      catalogName: catalog.name,
-      schemas: { bronze: bronzeSchema, gold: goldSchema, etlMonitor: etlMonitorSchema, mlops: mlopsSchema },
-      reportsVolumePath: reports.path,
-      warehouseId,
-      workspaceRoot: config.workspace.rootPath ?? `/Workspace/Shared/databricks-observability/${config.environment}`,
-      namePrefix,
-      runAsServicePrincipal: runAs,
-      development,
-      production: config.tier === "production",
-    };
-
-    // Before the orchestrator: its failure webhooks are destination ids.
-    const destinations = createNotificationDestinations(this, ctx);
+    const foundation = new Foundation(this, "Foundation", spec.foundation);
+    const notifications = new Notifications(this, "Notifications", spec.notifications);
     const ingestion = new SystemTableIngestion(this, "SystemTableIngestion", {
+      ...spec.ingestion,
       tables: props.systemTables,
-      catalog: catalog.name,
-      schema: bronzeSchema.name,
-      notebooksDir: path.join(props.projectRoot, "notebooks"),
-      workspaceDir: `${ctx.workspaceRoot}/bronze`,
-      namePrefix,
-      schedule: config.ingestion.schedule,
-      timeoutSeconds: config.ingestion.timeoutSeconds,
-      durationWarningSeconds: config.ingestion.durationWarningSeconds,
-      retry: { maxRetries: config.ingestion.taskRetries, minRetryIntervalMillis: config.ingestion.minRetryIntervalMillis },
-      failureEmails: config.notifications.emails,
-      failureWebhookIds: destinations.orchestratorFailureIds,
-      development,
-      runAsServicePrincipal: runAs,
-      businessOwner: config.ingestion.businessOwner,
-      technicalOwner: config.ingestion.technicalOwner,
+      catalog: foundation.catalogName,
+      schema: foundation.schemas.bronze.name,
+      failureWebhookIds: notifications.jobFailureIds,
     });
+    new SystemTableAccess(this, "SystemTableAccess", { ...spec.systemTableAccess, schemas: ingestion.sourceSchemas });
 
-    createAnalytics(this, ctx, ingestion, destinations);
+    const analytics =
+      spec.analytics &&
+      new Analytics(this, "Analytics", {
+        ...spec.analytics,
+        catalogName: foundation.catalogName,
+        schemas: { bronze: foundation.schemas.bronze.name, gold: foundation.schemas.gold.name, etlMonitor: foundation.schemas.etlMonitor.name },
+        reportsVolumePath: foundation.reportsVolumePath,
+        warehouseId: foundation.warehouseId,
+        failureWebhookIds: notifications.jobFailureIds,
+        watchedJobIds: [ingestion.orchestrator, ingestion.setupJob, ingestion.mergeJob].map((j) => j.jobId),
+        watchedPipelineIds: [...ingestion.pipelines.values()].map((p) => p.pipelineId),
+        alerts: spec.analytics.alerts.map(({ destinations, ...a }) => ({ ...a, destinationIds: notifications.idsOf(destinations) })),
+      });
 
-    // Platform admins read system tables to operate the platform; the run-as principal to ingest.
-    new SystemTableAccess(this, "SystemTableAccess", {
-      readers: [p.platformAdmins, ...(runAs ? [runAs] : [])],
-      schemas: ingestion.sourceSchemas,
-      enableSchemas: config.systemSchemas.enable,
-    });
+    // "Mlops" is the path the MLOps resources always had: their addresses stay as they were.
+    const modelMonitoring =
+      spec.modelMonitoring &&
+      new ModelMonitoring(this, "Mlops", { ...spec.modelMonitoring, schema: foundation.schemas.mlops, warehouseId: foundation.warehouseId });
 
-    addMlopsMonitoring(this, ctx);
+    declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring });
+  }
+
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : (element as Node);
+    const path = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
+    if (path.length < 2 || !ROOT_ADDRESSED_SCOPES.includes(path[0])) return super.allocateLogicalId(element);
+    const id = makeUniqueId(path.slice(1));
+    const owner = this.rootAddresses.get(id);
+    if (owner !== undefined && owner !== node.path) throw new Error(`${node.path} and ${owner} would share the Terraform address ${id}`);
+    this.rootAddresses.set(id, node.path);
+    return id;
   }
 }

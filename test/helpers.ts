@@ -6,6 +6,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { loadEnvironments } from "../stacks/config/load";
 import { EnvironmentConfig } from "../stacks/config/schema";
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
+import { resolvePlatformSpec } from "../stacks/config/resolve";
 import { ObservabilityStack } from "../stacks/observability-stack";
 import { loadSystemTableRegistry } from "../stacks/registry";
 import { SystemTableSpec } from "../constructs/system-table";
@@ -32,7 +33,7 @@ export function exampleConfigs(): Record<string, EnvironmentConfig> {
 
 export function synthStack(config: EnvironmentConfig, tables: SystemTableSpec[] = systemTables()): TfJson {
   const app = Testing.app();
-  const stack = new ObservabilityStack(app, config.environment, { config, systemTables: tables, projectRoot: PROJECT_ROOT });
+  const stack = new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: PROJECT_ROOT }), systemTables: tables });
   return synthLikeTheApp(stack);
 }
 

@@ -1,5 +1,10 @@
 import { z } from "zod";
+import { ALERT_KINDS, AlertKind } from "../../constructs/analytics";
+import { VARIABLE_NAME } from "../../constructs/notification-destination";
 import { quartzCron } from "./fields";
+
+export { ALERT_KINDS };
+export type { AlertKind };
 
 /**
  * The `observability` section of `environments/<name>.yaml`: job-health analytics, the ETL
@@ -14,18 +19,6 @@ import { quartzCron } from "./fields";
  * Kept in its own file (schema.ts imports it, not the reverse); small helpers are local copies.
  */
 
-/** The alert kinds: each is a query file `sql/alerts/<kind>.sql`; what `threshold` means differs. */
-export const ALERT_KINDS = {
-  failed_job_runs: "failed runs of one job in the last 24 h at or above which the alert fires (1 = every failure)",
-  job_health_low: "health score (0-100) below which a job is reported",
-  job_duration_anomaly: "robust z-score at or above which a slow run is reported (3.5 is the usual cut-off)",
-  bronze_ingestion_stale: "hours without new bronze rows after which a table is stale",
-  dbu_cost_spike: "day-over-day increase of the DBU list cost, in percent",
-  etl_mandatory_blockers: "number of failed mandatory ETL tasks at or above which the alert fires (1 = any)",
-  platform_failures: "look-back in hours for failed runs of the platform's own jobs and pipelines",
-} as const;
-export type AlertKind = keyof typeof ALERT_KINDS;
-
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,62}$/, "expected a lower-case name (letters, digits, _ and -), at most 63 characters");
@@ -34,7 +27,7 @@ const name = z
 const variableName = z
   .string()
   .regex(
-    /^[a-z][a-z0-9_]{0,63}$/,
+    VARIABLE_NAME,
     "expected the name of a sensitive Terraform variable (lower-case letters, digits, _), e.g. slack_webhook_url, bound with TF_VAR_slack_webhook_url",
   )
   .refine((v) => !/^[0-9a-f]{20,}$/.test(v), "looks like a key, not a variable name: put the key in TF_VAR_<name> and its name here");
@@ -43,8 +36,8 @@ const jobSchedule = (cron: string) =>
   z.strictObject({
     quartzCron: quartzCron.default(cron),
     timezone: z.string().min(1).default("UTC"),
-    /** Required: the server's default is UNPAUSED, so every environment says what it wants. */
-    pauseStatus: z.enum(["PAUSED", "UNPAUSED"]),
+    /** @default - by tier: UNPAUSED in production, PAUSED elsewhere (stacks/config/resolve.ts) */
+    pauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
   });
 
 /** Keys that would hold a secret value, and the variable-name key to use instead. */
@@ -105,9 +98,13 @@ const alertSchema = z.strictObject({
   name: name.optional(),
   /** Meaning per kind: see ALERT_KINDS (docs/alerts.md). */
   threshold: z.number().min(0),
-  /** Evaluation schedule; paused outside production whatever is set here. @default hourly, UTC */
+  /** Evaluation schedule. @default hourly, UTC, paused by tier (UNPAUSED in production, PAUSED elsewhere) */
   schedule: z
-    .strictObject({ quartzCron: quartzCron.default("0 0 * * * ?"), timezone: z.string().min(1).default("UTC") })
+    .strictObject({
+      quartzCron: quartzCron.default("0 0 * * * ?"),
+      timezone: z.string().min(1).default("UTC"),
+      pauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
+    })
     .default({ quartzCron: "0 0 * * * ?", timezone: "UTC" }),
   /** Names of destinations (disabled ones are skipped). */
   destinations: z.array(name).default([]),

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { principal, quartzCron } from "./fields";
-import type { Tier } from "./schema";
+import { MONITOR_GRANULARITIES, MONITOR_PROBLEM_TYPES } from "../../constructs/inference-monitor";
+import { DRIFT_METRICS } from "../../constructs/model-monitoring";
+import { SERVING_WORKLOAD_SIZES, SERVING_WORKLOAD_TYPES } from "../../constructs/served-model-endpoint";
 
 /**
  * The `mlops` section of `environments/<name>.yaml`: served models, their inference tables,
@@ -8,7 +10,7 @@ import type { Tier } from "./schema";
  *
  * Settings a model leaves out come from its template (problem type, column names) and from the
  * environment's tier (serving size, scale to zero, retention, refresh, drift threshold), see
- * `TIER_DEFAULTS` and `resolveMlopsModel`.
+ * `stacks/config/resolve.ts`.
  *
  * Kept in its own file (schema.ts imports it, not the reverse); shared field rules come from fields.ts.
  */
@@ -28,29 +30,6 @@ const threePartName = z
 export const MLOPS_TEMPLATES = ["classification", "regression", "forecasting"] as const;
 export type MlopsTemplate = (typeof MLOPS_TEMPLATES)[number];
 
-export const PROBLEM_TYPES = ["PROBLEM_TYPE_CLASSIFICATION", "PROBLEM_TYPE_REGRESSION"] as const;
-export type ProblemType = (typeof PROBLEM_TYPES)[number];
-
-/** Lakehouse Monitoring window sizes (Databricks docs, "Create a monitor using the API"). */
-export const GRANULARITIES = [
-  "5 minutes",
-  "30 minutes",
-  "1 hour",
-  "1 day",
-  "1 week",
-  "2 weeks",
-  "3 weeks",
-  "4 weeks",
-  "1 month",
-  "1 year",
-] as const;
-
-export const WORKLOAD_SIZES = ["Small", "Medium", "Large"] as const;
-export const WORKLOAD_TYPES = ["CPU", "GPU_SMALL", "GPU_MEDIUM", "GPU_LARGE", "MULTIGPU_MEDIUM"] as const;
-
-/** Drift-table metrics bounded by 0..1, so one threshold scale fits all (Lakehouse Monitoring drift table). */
-export const DRIFT_METRICS = ["js_distance", "tv_distance", "l_infinity_distance"] as const;
-
 /** Spark SQL types a request feature may be cast to in the processed table. */
 export const FEATURE_TYPES = ["string", "double", "bigint", "int", "boolean", "date", "timestamp"] as const;
 
@@ -67,7 +46,7 @@ export const FIXED_PROCESSED_COLUMNS = [
 ] as const;
 
 export interface TemplatePreset {
-  readonly problemType: ProblemType;
+  readonly problemType: (typeof MONITOR_PROBLEM_TYPES)[number];
   /** Spark type of the prediction and label columns. */
   readonly predictionType: "string" | "double";
   readonly columns: { readonly prediction: string; readonly label: string; readonly modelId: string; readonly timestamp: string };
@@ -92,33 +71,17 @@ export const TEMPLATE_PRESETS: Readonly<Record<MlopsTemplate, TemplatePreset>> =
   },
 };
 
-export interface TierDefaults {
-  readonly workloadSize: (typeof WORKLOAD_SIZES)[number];
-  readonly scaleToZero: boolean;
-  readonly retentionDays: number;
-  readonly granularities: readonly (typeof GRANULARITIES)[number][];
-  readonly refreshCron: string;
-  readonly driftThreshold: number;
-}
-
-/** The reference's per-environment table (lakehouse-mlops-monitoring.md, "Environment Settings"), by tier. */
-export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
-  development: { workloadSize: "Small", scaleToZero: true, retentionDays: 90, granularities: ["1 day"], refreshCron: "0 0 0 * * ?", driftThreshold: 0.1 },
-  acceptance: { workloadSize: "Small", scaleToZero: true, retentionDays: 90, granularities: ["1 day"], refreshCron: "0 0 0 * * ?", driftThreshold: 0.1 },
-  production: { workloadSize: "Medium", scaleToZero: false, retentionDays: 90, granularities: ["1 day"], refreshCron: "0 0 2 * * ?", driftThreshold: 0.05 },
-};
-
 const servingSettings = z.strictObject({
   /** @default - by tier: Small / Small / Medium */
-  workloadSize: z.enum(WORKLOAD_SIZES).optional(),
+  workloadSize: z.enum(SERVING_WORKLOAD_SIZES).optional(),
   /** @default - by tier: true / true / false */
   scaleToZero: z.boolean().optional(),
-  workloadType: z.enum(WORKLOAD_TYPES).default("CPU"),
+  workloadType: z.enum(SERVING_WORKLOAD_TYPES).default("CPU"),
 });
 
 const monitoringSettings = z.strictObject({
   /** @default - by tier: ["1 day"] */
-  granularities: z.array(z.enum(GRANULARITIES)).min(1).optional(),
+  granularities: z.array(z.enum(MONITOR_GRANULARITIES)).min(1).optional(),
   /** Monitor refresh. @default - by tier: daily 00:00 / 00:00 / 02:00 */
   refreshCron: quartzCron.optional(),
   timezone: z.string().min(1).default("UTC"),
@@ -129,6 +92,8 @@ const monitoringSettings = z.strictObject({
   driftMetric: z.enum(DRIFT_METRICS).default("js_distance"),
   /** When the drift alert is evaluated; after the refresh. */
   alertCron: quartzCron.default("0 0 6 * * ?"),
+  /** @default - by tier: UNPAUSED in production, PAUSED elsewhere (stacks/config/resolve.ts) */
+  alertPauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
 });
 
 const modelSchema = z
@@ -218,6 +183,8 @@ export const mlopsSection = z
       .strictObject({
         quartzCron: quartzCron.default("0 30 * * * ?"),
         timezone: z.string().min(1).default("UTC"),
+        /** @default - by tier: UNPAUSED in production, PAUSED elsewhere (stacks/config/resolve.ts) */
+        pauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
         timeoutSeconds: z.int().min(600).max(86_400).default(3600),
         /** Payload rows this far before the newest processed row are read again (late arrivals). */
         lookbackHours: z.int().min(0).max(168).default(24),
@@ -236,70 +203,3 @@ export const mlopsSection = z
 export type MlopsConfig = z.infer<typeof mlopsSection>;
 export type MlopsModelConfig = MlopsConfig["models"][number];
 
-/** A model with template and tier defaults applied: what the constructs are built from. */
-export interface ResolvedMlopsModel {
-  readonly name: string;
-  readonly endpointName: string;
-  readonly model: string;
-  readonly version?: string;
-  readonly alias?: string;
-  readonly problemType: ProblemType;
-  readonly predictionType: "string" | "double";
-  readonly columns: TemplatePreset["columns"];
-  readonly features: readonly { readonly name: string; readonly type: (typeof FEATURE_TYPES)[number] }[];
-  readonly baselineTable: string;
-  readonly labels?: { readonly table: string; readonly joinKey: string; readonly column: string };
-  readonly slicingExprs: readonly string[];
-  readonly consumers: readonly string[];
-  readonly rateLimits: readonly { readonly calls: number; readonly key: "user" | "endpoint"; readonly renewalPeriod: "minute" }[];
-  readonly serving: { readonly workloadSize: (typeof WORKLOAD_SIZES)[number]; readonly scaleToZero: boolean; readonly workloadType: (typeof WORKLOAD_TYPES)[number] };
-  readonly monitoring: {
-    readonly granularities: readonly string[];
-    readonly refreshCron: string;
-    readonly timezone: string;
-    readonly retentionDays: number;
-    readonly driftThreshold: number;
-    readonly driftMetric: (typeof DRIFT_METRICS)[number];
-    readonly alertCron: string;
-  };
-}
-
-export function resolveMlopsModel(m: MlopsModelConfig, tier: Tier, environment: string): ResolvedMlopsModel {
-  const preset = TEMPLATE_PRESETS[m.template];
-  const tierDefaults = TIER_DEFAULTS[tier];
-  return {
-    name: m.name,
-    endpointName: m.endpointName ?? `${environment}-${m.name.replace(/_/g, "-")}`,
-    model: m.model,
-    version: m.version,
-    alias: m.alias,
-    problemType: preset.problemType,
-    predictionType: preset.predictionType,
-    columns: {
-      prediction: m.columns.prediction ?? preset.columns.prediction,
-      label: m.columns.label ?? preset.columns.label,
-      modelId: m.columns.modelId ?? preset.columns.modelId,
-      timestamp: m.columns.timestamp ?? preset.columns.timestamp,
-    },
-    features: m.features,
-    baselineTable: m.baselineTable,
-    labels: m.labels,
-    slicingExprs: m.slicingExprs,
-    consumers: m.consumers,
-    rateLimits: m.rateLimits,
-    serving: {
-      workloadSize: m.serving.workloadSize ?? tierDefaults.workloadSize,
-      scaleToZero: m.serving.scaleToZero ?? tierDefaults.scaleToZero,
-      workloadType: m.serving.workloadType,
-    },
-    monitoring: {
-      granularities: m.monitoring.granularities ?? tierDefaults.granularities,
-      refreshCron: m.monitoring.refreshCron ?? tierDefaults.refreshCron,
-      timezone: m.monitoring.timezone,
-      retentionDays: m.monitoring.retentionDays ?? tierDefaults.retentionDays,
-      driftThreshold: m.monitoring.driftThreshold ?? tierDefaults.driftThreshold,
-      driftMetric: m.monitoring.driftMetric,
-      alertCron: m.monitoring.alertCron,
-    },
-  };
-}

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { MAX_TASK_RETRIES } from "../../constructs/managed-job";
 import { WAREHOUSE_SIZES } from "../../constructs/sql-warehouse";
+import { TIERS } from "../../vocabulary/tiers";
 import { applicationId, identifier, principal, quartzCron } from "./fields";
 import { mlopsSection } from "./mlops-schema";
 import { observabilitySection } from "./analytics-schema";
@@ -10,8 +12,8 @@ import { observabilitySection } from "./analytics-schema";
  * capabilities add a section without touching the others.
  */
 
-export const TIERS = ["development", "acceptance", "production"] as const;
-export type Tier = (typeof TIERS)[number];
+export { TIERS } from "../../vocabulary/tiers";
+export type { Tier } from "../../vocabulary/tiers";
 
 const workspaceSection = z.strictObject({
   /** Workspace URL; not a credential. Auth comes from DATABRICKS_* variables at plan/apply time. */
@@ -131,8 +133,8 @@ const systemSchemasSection = z
 const scheduleSection = z.strictObject({
   quartzCron: quartzCron.default("0 0 2 * * ?"),
   timezone: z.string().min(1).default("UTC"),
-  /** Required: the server's default is UNPAUSED, so every environment says what it wants. */
-  pauseStatus: z.enum(["PAUSED", "UNPAUSED"]),
+  /** @default - by tier: UNPAUSED in production, PAUSED elsewhere (stacks/config/resolve.ts) */
+  pauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
 });
 
 const ingestionSection = z.strictObject({
@@ -140,7 +142,7 @@ const ingestionSection = z.strictObject({
   timeoutSeconds: z.int().min(600).max(172_800).default(14_400),
   /** Duration after which the orchestrator's health rule warns; must be below the timeout. */
   durationWarningSeconds: z.int().min(60).default(10_800),
-  taskRetries: z.int().min(0).max(5).default(2),
+  taskRetries: z.int().min(0).max(MAX_TASK_RETRIES).default(2),
   minRetryIntervalMillis: z.int().min(0).max(3_600_000).default(300_000),
   businessOwner: z.string().min(1).default("Platform Operations"),
   technicalOwner: z.string().min(1).default("Data Engineering"),

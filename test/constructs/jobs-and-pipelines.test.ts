@@ -66,7 +66,7 @@ describe("ManagedJob", () => {
       "tasks: dependency cycle a -> b -> a",
     ],
     ["a task with two kinds", { tasks: [{ taskKey: "a", notebook: { path: "/a" }, pipeline: { pipelineId: "p" } }] }, "tasks.a: set exactly one of notebook, pipeline, sqlFile (got 2)"],
-    ["unbounded retries", { tasks: [{ taskKey: "a", notebook: { path: "/a" }, retry: { maxRetries: -1, minRetryIntervalMillis: 0 } }] }, "tasks.a.retry.maxRetries: expected 0..10, got -1"],
+    ["unbounded retries", { tasks: [{ taskKey: "a", notebook: { path: "/a" }, retry: { maxRetries: -1, minRetryIntervalMillis: 0 } }] }, "tasks.a.retry.maxRetries: expected 0..5, got -1"],
     ["a warning after the timeout", { durationWarningSeconds: 4000 }, "durationWarningSeconds: 4000 must be below timeoutSeconds 3600"],
     ["no failure e-mail", { failureEmails: [] }, "failureEmails: at least one address is required"],
     ["four webhooks", { failureWebhookIds: ["1", "2", "3", "4"] }, "failureWebhookIds: at most 3 destinations per event, got 4"],
