@@ -2,10 +2,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { blockingFindings, ReportedFinding, runPolicyPack, warningFindings } from "./pack";
 import { SynthesizedStack } from "./rule";
-import { LoadedEnvironment } from "../stacks/config/load";
+import { Tier } from "../vocabulary/tiers";
 import { environmentDiff } from "./environment-diff";
 import { stackFacts } from "./facts";
 import { renderMarkdown, StackAudit } from "./render";
+
+/**
+ * What the audit needs of an environment file: its tier and its policy suppressions. A plain
+ * shape (the loaded environments of stacks/config fit it), so policy/ reads no configuration code.
+ */
+export interface AuditedEnvironment {
+  /** The environment file, for messages. */
+  readonly file: string;
+  readonly config: {
+    readonly environment: string;
+    readonly tier: Tier;
+    readonly policy?: { readonly suppressions?: readonly { readonly rule: string; readonly resource: string; readonly reason: string }[] };
+  };
+}
 
 /** The report files written into each stack directory, next to cdk.tf.json. */
 export const AUDIT_FILES = ["audit.md", "audit.json"];
@@ -30,10 +44,10 @@ export interface AuditResult {
  * beside each, and returns the findings. Used by synthesis on the staging directory (before
  * publishing) and by `npm run audit` on an existing cdktf.out.
  */
-export function auditStacksDir(stacksDir: string, environments: readonly LoadedEnvironment[]): AuditResult {
+export function auditStacksDir(stacksDir: string, environments: readonly AuditedEnvironment[]): AuditResult {
   const configs = new Map(environments.map((e) => [e.config.environment, e]));
   const names = fs.readdirSync(stacksDir).filter((d) => fs.existsSync(path.join(stacksDir, d, "cdk.tf.json"))).sort();
-  const inputs: Record<string, { stack: SynthesizedStack; tier: string; loaded: LoadedEnvironment }> = {};
+  const inputs: Record<string, { stack: SynthesizedStack; tier: string; loaded: AuditedEnvironment }> = {};
   for (const name of names) {
     const loaded = configs.get(name);
     if (!loaded) throw new Error(`stack ${name} has no environment file: cannot tell its tier or suppressions`);

@@ -1,0 +1,30 @@
+import { OUTPUT_NAMES } from "../stacks/outputs";
+import { exampleConfigs, synthStack, TfJson } from "./helpers";
+
+const configs = exampleConfigs();
+
+type Entry = { id: string; url: string };
+
+describe.each(["dev", "aut", "prod"])("the %s stack outputs", (env) => {
+  const tf = synthStack(configs[env]) as TfJson & { output: Record<string, { value: Record<string, Entry> }> };
+  const host = configs[env].workspace.host.replace(/\/+$/, "");
+
+  test("declares ids and URLs of jobs, pipelines, the warehouse, serving endpoints, monitors and alerts", () => {
+    expect(Object.keys(tf.output).sort()).toEqual([...OUTPUT_NAMES].sort());
+    for (const name of OUTPUT_NAMES) {
+      const entries = Object.values(tf.output[name].value);
+      expect([name, entries.length > 0]).toEqual([name, true]);
+      for (const e of entries) expect(e.url.startsWith(`${host}/`)).toBe(true);
+    }
+  });
+
+  test("every job and pipeline of the stack has an output pointing at it", () => {
+    const refs = (type: string) => Object.keys(tf.resource[type]).map((id) => `\${${type}.${id}.id}`).sort();
+    expect(Object.values(tf.output.jobs.value).map((e) => e.id).sort()).toEqual(refs("databricks_job"));
+    expect(Object.values(tf.output.pipelines.value).map((e) => e.id).sort()).toEqual(refs("databricks_pipeline"));
+    expect(Object.values(tf.output.alerts.value).map((e) => e.id).sort()).toEqual(refs("databricks_alert_v2"));
+    for (const e of Object.values(tf.output.jobs.value)) expect(e.url).toBe(`${host}/jobs/${e.id}`);
+    for (const e of Object.values(tf.output.pipelines.value)) expect(e.url).toBe(`${host}/pipelines/${e.id}`);
+    expect(tf.output.warehouse.value.observability.url).toBe(`${host}/sql/warehouses/${tf.output.warehouse.value.observability.id}`);
+  });
+});
