@@ -1,6 +1,7 @@
 import { SqlTable, SqlTableColumn } from "@cdktf/provider-databricks/lib/sql-table";
 import { Construct } from "constructs";
 import { throwIfProblems } from "./errors";
+import { MLOPS_CONTRACT } from "./mlops-contract";
 
 export interface InferenceTableColumns {
   readonly prediction: string;
@@ -35,29 +36,25 @@ export interface ProcessedInferenceTableProps {
 
 /**
  * The processed (flat) inference table of one served model, as written by
- * `notebooks/mlops_unpack_inference.py`: one row per scored record. The column list here and the
- * notebook's `processed_columns` must agree (both are tested).
+ * `notebooks/mlops_unpack_inference.py`: one row per scored record. Both read the column list
+ * from sql/registry/mlops_contract.json.
  */
 export function processedInferenceColumns(
   columns: InferenceTableColumns,
   predictionType: "string" | "double",
   features: readonly InferenceFeature[] = [],
 ): SqlTableColumn[] {
-  return [
-    { name: "request_id", type: "string", nullable: false, comment: "databricks_request_id of the payload row" },
-    { name: "record_index", type: "int", nullable: false, comment: "position of the record in the request" },
-    { name: "client_request_id", type: "string", comment: "client_request_id of the payload row" },
-    { name: columns.timestamp, type: "timestamp", comment: "request_time of the payload row" },
-    { name: "request_date", type: "date" },
-    { name: columns.modelId, type: "string", comment: "served entity that answered" },
-    { name: columns.prediction, type: predictionType },
-    { name: columns.label, type: predictionType, comment: "ground truth, when joined from the label table" },
-    { name: "status_code", type: "int" },
-    { name: "execution_duration_ms", type: "bigint" },
-    { name: "requester", type: "string" },
-    ...features.map((f) => ({ name: f.name, type: f.type, comment: "request feature" })),
-    { name: "processed_at", type: "timestamp", comment: "when the unpack job wrote the row" },
-  ];
+  const named = { timestamp: columns.timestamp, model_id: columns.modelId, prediction: columns.prediction, label: columns.label };
+  return MLOPS_CONTRACT.processed_columns.flatMap((c): SqlTableColumn[] => {
+    if (c.role === "features") return features.map((f) => ({ name: f.name, type: f.type, comment: c.comment }));
+    const column: SqlTableColumn = {
+      name: c.name ?? named[c.role!],
+      type: c.type === "prediction_type" ? predictionType : c.type!,
+      ...(c.nullable === false ? { nullable: false } : {}),
+      ...(c.comment ? { comment: c.comment } : {}),
+    };
+    return [column];
+  });
 }
 
 /**

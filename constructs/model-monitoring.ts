@@ -6,6 +6,7 @@ import { throwIfProblems } from "./errors";
 import { MONITOR_GRANULARITIES, MONITOR_PROBLEM_TYPES, InferenceMonitor } from "./inference-monitor";
 import { InferenceFeature, InferenceTableColumns, ProcessedInferenceTable } from "./inference-table";
 import { JobScheduleSpec, JobTaskSpec, ManagedJob } from "./managed-job";
+import { MLOPS_CONTRACT_FILE, unpackParameters } from "./mlops-contract";
 import { SERVING_WORKLOAD_SIZES, SERVING_WORKLOAD_TYPES, ServedModelEndpoint, ServingRateLimit } from "./served-model-endpoint";
 import { SqlAlert } from "./sql-alert";
 import { WorkspaceSource } from "./workspace-source";
@@ -61,6 +62,8 @@ export interface ModelMonitoringProps {
   readonly unpack: { readonly schedule: JobScheduleSpec; readonly timeoutSeconds: number; readonly lookbackHours: number };
   /** Local `notebooks/` directory (the unpack notebook). */
   readonly notebooksDir: string;
+  /** Local `sql/` directory (the MLOps contract the notebook reads). */
+  readonly sqlDir: string;
   /** Workspace folder of the notebook and the monitor assets. */
   readonly workspaceDir: string;
   /** Prefix of job, alert names, e.g. `[dev] `. @default "" */
@@ -115,6 +118,12 @@ export class ModelMonitoring extends Construct {
       localPath: path.join(props.notebooksDir, "mlops_unpack_inference.py"),
       workspacePath: `${props.workspaceDir}/mlops_unpack_inference`,
       kind: "notebook",
+    });
+    // The notebook reads the processed columns and its parameters from the same contract file.
+    const contract = new WorkspaceSource(this, "Contract", {
+      localPath: path.join(props.sqlDir, path.relative("sql", MLOPS_CONTRACT_FILE)),
+      workspacePath: `${props.workspaceDir}/mlops_contract.json`,
+      kind: "file",
     });
 
     const tasks: JobTaskSpec[] = [];
@@ -189,7 +198,8 @@ export class ModelMonitoring extends Construct {
         taskKey: `unpack_${m.name}`,
         notebook: {
           path: notebook.path,
-          parameters: {
+          parameters: unpackParameters({
+            contract_path: contract.path,
             payload_table: endpoint.payloadTableName,
             target_table: table.fullName,
             prediction_col: m.columns.prediction,
@@ -204,7 +214,7 @@ export class ModelMonitoring extends Construct {
             retention_days: String(m.monitoring.retentionDays),
             lookback_hours: String(props.unpack.lookbackHours),
             default_model_id: `${m.model}/${m.version ?? m.alias}`,
-          },
+          }),
         },
         retry: { maxRetries: 1, minRetryIntervalMillis: 300_000 },
       });

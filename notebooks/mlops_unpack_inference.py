@@ -4,11 +4,13 @@
 # one row per scored record with prediction, label (when a label table is configured), model id,
 # timestamp and the request features.
 #
-# Parameters (job task base_parameters, see stacks/mlops-monitoring.ts): payload_table,
-# target_table, prediction_col, label_col, model_id_col, timestamp_col, prediction_type
-# (string|double), features_json ([{"name", "type"}]), label_table, label_join_key,
-# label_source_col (all three empty = no labels), retention_days, lookback_hours,
-# default_model_id.
+# Parameters (job task base_parameters, see constructs/model-monitoring.ts), listed in the
+# contract sql/registry/mlops_contract.json: contract_path (the deployed contract file),
+# payload_table, target_table, prediction_col, label_col, model_id_col, timestamp_col,
+# prediction_type (string|double), features_json ([{"name", "type"}]), label_table,
+# label_join_key, label_source_col (all three empty = no labels), retention_days,
+# lookback_hours, default_model_id. The processed table's columns and the feature types also
+# come from the contract, which the stack reads too.
 #
 # Behaviour
 # - Incremental: reads payload rows whose request_time is at or after the newest processed
@@ -37,6 +39,7 @@
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -63,7 +66,24 @@ REQUEST_SCHEMA = (
     "dataframe_split: struct<columns: array<string>, data: array<array<string>>>>"
 )
 RESPONSE_SCHEMA = "struct<predictions: array<string>>"
-FEATURE_TYPES = ("string", "double", "bigint", "int", "boolean", "date", "timestamp")
+
+
+def load_contract(path: Optional[str] = None) -> dict:
+    """The MLOps contract: on Databricks the deployed file (parameter contract_path), locally the
+    repository's sql/registry/mlops_contract.json."""
+    if not path:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sql", "registry", "mlops_contract.json")
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+if "dbutils" in globals():
+    globals()["dbutils"].widgets.text("contract_path", "")
+    CONTRACT = load_contract(globals()["dbutils"].widgets.get("contract_path"))
+else:
+    CONTRACT = load_contract()
+FEATURE_TYPES = tuple(CONTRACT["feature_types"])
+PREDICTION_TYPES = tuple(CONTRACT["prediction_types"])
 
 
 @dataclass
@@ -105,28 +125,25 @@ def parse_features(features_json: str) -> list:
 
 
 def processed_columns(spec: UnpackSpec) -> list:
-    """(name, type) of the processed table, in order; the same as constructs/inference-table.ts."""
-    return [
-        ("request_id", "string"),
-        ("record_index", "int"),
-        ("client_request_id", "string"),
-        (spec.timestamp_col, "timestamp"),
-        ("request_date", "date"),
-        (spec.model_id_col, "string"),
-        (spec.prediction_col, spec.prediction_type),
-        (spec.label_col, spec.prediction_type),
-        ("status_code", "int"),
-        ("execution_duration_ms", "bigint"),
-        ("requester", "string"),
-        *[(f["name"], f["type"]) for f in spec.features],
-        ("processed_at", "timestamp"),
-    ]
+    """(name, type) of the processed table, in order, from the contract (as the stack's table)."""
+    named = {"timestamp": spec.timestamp_col, "model_id": spec.model_id_col, "prediction": spec.prediction_col, "label": spec.label_col}
+    columns = []
+    for c in CONTRACT["processed_columns"]:
+        if c.get("role") == "features":
+            columns.extend((f["name"], f["type"]) for f in spec.features)
+        else:
+            columns.append((c.get("name") or named[c["role"]], spec.prediction_type if c["type"] == "prediction_type" else c["type"]))
+    return columns
+
+
+def not_null_columns(spec: UnpackSpec) -> set:
+    return {c["name"] for c in CONTRACT["processed_columns"] if c.get("name") and c.get("nullable") is False}
 
 
 def create_processed_table(spark: SparkSession, spec: UnpackSpec) -> None:
     """What the stack's databricks_sql_table creates; for local runs and tests."""
     cols = ", ".join(
-        f"`{n}` {t.upper()}{' NOT NULL' if n in ('request_id', 'record_index') else ''}" for n, t in processed_columns(spec)
+        f"`{n}` {t.upper()}{' NOT NULL' if n in not_null_columns(spec) else ''}" for n, t in processed_columns(spec)
     )
     spark.sql(
         f"CREATE TABLE IF NOT EXISTS {spec.target_table} ({cols}) USING DELTA "
@@ -306,36 +323,22 @@ def spec_from_parameters(params: dict) -> UnpackSpec:
     )
     if not spec.payload_table or not spec.target_table:
         raise ValueError("payload_table and target_table are required")
-    if spec.prediction_type not in ("string", "double"):
-        raise ValueError(f"prediction_type must be string or double, got {spec.prediction_type!r}")
+    if spec.prediction_type not in PREDICTION_TYPES:
+        raise ValueError(f"prediction_type must be {' or '.join(PREDICTION_TYPES)}, got {spec.prediction_type!r}")
     if spec.label_table and not (spec.label_join_key and spec.label_source_col):
         raise ValueError("label_table needs label_join_key and label_source_col")
     return spec
 
 
-PARAMETERS = (
-    "payload_table",
-    "target_table",
-    "prediction_col",
-    "label_col",
-    "model_id_col",
-    "timestamp_col",
-    "prediction_type",
-    "features_json",
-    "label_table",
-    "label_join_key",
-    "label_source_col",
-    "retention_days",
-    "lookback_hours",
-    "default_model_id",
-)
+PARAMETERS = tuple(CONTRACT["unpack_parameters"])
 
 # COMMAND ----------
 
 if "dbutils" in globals():
     widgets = globals()["dbutils"].widgets
     for name in PARAMETERS:
-        widgets.text(name, "")
+        if name != "contract_path":
+            widgets.text(name, "")
     result = run(globals()["spark"], spec_from_parameters({name: widgets.get(name) for name in PARAMETERS}))
     print(
         f"read {result.read} request(s): inserted {result.inserted} record(s), skipped {result.malformed} malformed "

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { principal, quartzCron } from "./fields";
 import { MONITOR_GRANULARITIES, MONITOR_PROBLEM_TYPES } from "../../constructs/inference-monitor";
+import { FEATURE_TYPES, FIXED_PROCESSED_COLUMNS } from "../../constructs/mlops-contract";
 import { DRIFT_METRICS } from "../../constructs/model-monitoring";
 import { SERVING_WORKLOAD_SIZES, SERVING_WORKLOAD_TYPES } from "../../constructs/served-model-endpoint";
 
@@ -29,21 +30,6 @@ const threePartName = z
 
 export const MLOPS_TEMPLATES = ["classification", "regression", "forecasting"] as const;
 export type MlopsTemplate = (typeof MLOPS_TEMPLATES)[number];
-
-/** Spark SQL types a request feature may be cast to in the processed table. */
-export const FEATURE_TYPES = ["string", "double", "bigint", "int", "boolean", "date", "timestamp"] as const;
-
-/** Columns the unpack notebook always writes; features must not reuse them. */
-export const FIXED_PROCESSED_COLUMNS = [
-  "request_id",
-  "record_index",
-  "client_request_id",
-  "request_date",
-  "status_code",
-  "execution_duration_ms",
-  "requester",
-  "processed_at",
-] as const;
 
 export interface TemplatePreset {
   readonly problemType: (typeof MONITOR_PROBLEM_TYPES)[number];

@@ -106,6 +106,7 @@ export function resolvePlatformSpec(validated: EnvironmentConfig, options: Resol
           models: mlops.models.map((m) => resolveModel(m, tier, env, schedule)),
           unpack: { schedule: schedule(mlops.unpack), timeoutSeconds: mlops.unpack.timeoutSeconds, lookbackHours: mlops.unpack.lookbackHours },
           notebooksDir,
+          sqlDir,
           workspaceDir: `${workspaceRoot}/mlops`,
           namePrefix,
           ownerGroup: config.catalog.ownerGroup,
