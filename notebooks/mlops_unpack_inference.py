@@ -72,6 +72,8 @@ def load_contract(path: Optional[str] = None) -> dict:
     """The MLOps contract: on Databricks the deployed file (parameter contract_path), locally the
     repository's sql/registry/mlops_contract.json."""
     if not path:
+        if "__file__" not in globals():
+            raise ValueError("contract_path is required: the job passes the deployed mlops_contract.json")
         path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sql", "registry", "mlops_contract.json")
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
