@@ -1,6 +1,6 @@
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { Construct, Node } from "constructs";
-import { Aspects, makeUniqueId, TerraformElement, TerraformStack } from "../constructs/core";
+import { Aspects, TerraformElement, TerraformStack } from "../constructs/core";
 import { Analytics } from "../constructs/analytics";
 import { DataProtection } from "../constructs/data-protection";
 import { Foundation } from "../constructs/foundation";
@@ -10,6 +10,7 @@ import { ResourceTags } from "../constructs/resource-tags";
 import { SystemTableAccess } from "../constructs/system-table-access";
 import { SystemTableIngestion } from "../constructs/system-table-ingestion";
 import { SystemTableSpec } from "../constructs/system-table";
+import { rootAddress } from "./addresses";
 import { declareBackend } from "./backend";
 import { PlatformSpec } from "./config/spec";
 import { declareOutputs } from "./outputs";
@@ -20,14 +21,6 @@ export interface ObservabilityStackProps {
   /** The system-table registry. */
   readonly systemTables: readonly SystemTableSpec[];
 }
-
-/**
- * Capability scopes whose resources sat at the stack root before each capability had its own
- * construct. Their resources keep the Terraform address they had there, so existing state (the
- * catalog, schemas and volume among them) is neither destroyed nor recreated; their construct
- * paths (for policy suppressions) do include the scope.
- */
-const ROOT_ADDRESSED_SCOPES = ["Foundation", "Notifications", "Analytics"];
 
 /**
  * One environment of the observability platform: wiring only. Each capability is one construct
@@ -79,14 +72,9 @@ export class ObservabilityStack extends TerraformStack {
     declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring });
   }
 
+  /** Resources of Foundation, Notifications and Analytics keep their pre-construct addresses (stacks/addresses.ts). */
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(element) ? element.node : (element as Node);
-    const path = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
-    if (path.length < 2 || !ROOT_ADDRESSED_SCOPES.includes(path[0])) return super.allocateLogicalId(element);
-    const id = makeUniqueId(path.slice(1));
-    const owner = this.rootAddresses.get(id);
-    if (owner !== undefined && owner !== node.path) throw new Error(`${node.path} and ${owner} would share the Terraform address ${id}`);
-    this.rootAddresses.set(id, node.path);
-    return id;
+    return rootAddress(this.node, node, this.rootAddresses) ?? super.allocateLogicalId(element);
   }
 }
