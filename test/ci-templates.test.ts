@@ -151,7 +151,8 @@ describe("no plan-for-apply or apply from a local backend", () => {
     const plan = wf.jobs.plan.steps;
     const guard = plan.findIndex((s: any) => /require-remote-backend/.test(s.run ?? ""));
     expect(plan[guard].if).toBe("github.event_name == 'push'");
-    expect(guard).toBeLessThan(indexOf(plan, /plan -lock-timeout=5m -out=tfplan/));
+    expect(guard).toBeLessThan(indexOf(plan, /plan .* -out=tfplan/));
+    expect(plan[indexOf(plan, /plan .* -out=tfplan/)].run).toContain("github.event_name == 'pull_request' && '-lock=false' || '-lock-timeout=5m'");
     for (const [job, stack] of [["apply-dev", "dev"], ["apply-aut", "aut"], ["apply-prod", "prod"]]) expect(wf.jobs[job].if).toContain(`contains(fromJSON(needs.build.outputs.apply_stacks), '${stack}')`);
     expect(wf.jobs.drift.strategy.matrix.stack).toBe("${{ fromJSON(needs.build.outputs.apply_stacks) }}");
     const apply = load(".github/workflows/apply.yml").jobs.apply.steps;
@@ -295,7 +296,7 @@ describe("Azure Pipelines: azure-pipelines.yml", () => {
     for (const env of ["dev", "aut", "prod"]) {
       const steps = planJob(env).steps;
       const run = scriptsOf(steps);
-      const order = ["preflight", "plan -lock-timeout=5m -out=tfplan", "show -json tfplan", '--stack "$STACK" --allow .github/plan-gate-allow.yaml', 'ci-guard -- bind "$STACK_DIR" --commit "$BUILD_SOURCEVERSION"'].map((s) => run.indexOf(s));
+      const order = ["preflight", 'plan "$LOCK" -out=tfplan', "show -json tfplan", '--stack "$STACK" --allow .github/plan-gate-allow.yaml', 'ci-guard -- bind "$STACK_DIR" --commit "$BUILD_SOURCEVERSION"'].map((s) => run.indexOf(s));
       expect(order.every((i) => i >= 0)).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
       expect(run).toContain("##vso[task.uploadsummary]");
