@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { SYSTEM_SCHEMA_READ_PRIVILEGES } from "../vocabulary/privileges";
 
 /**
- * `npm run preflight -- <env> [--offline] [--cdktf-out DIR] [--environments DIR]`
+ * `npm run preflight -- <env> [--for plan|apply] [--offline] [--cdktf-out DIR] [--environments DIR]`
  *
  * Before plan/apply (both CI templates run it; docs/deploy.md): is a credential source configured
  * for the stack's workspace host, does the host answer, and - with network and a credential this
@@ -16,7 +16,9 @@ import { SYSTEM_SCHEMA_READ_PRIVILEGES } from "../vocabulary/privileges";
  * Every request has a timeout (DBX_PREFLIGHT_TIMEOUT_SECONDS, default 5) enforced with an
  * AbortController, so it fails in seconds instead of hanging in OAuth discovery retries the way
  * `cdktf deploy` does without credentials. Offline (`--offline`, or the host does not answer) it
- * lists what it could not check. Exit codes: 0 every check ok or skipped, 1 a check failed, 2 usage.
+ * lists what it could not check. `--for plan` (the read-only plan and drift legs) asks only for read
+ * access on the catalog; `--for apply` (default) also for what creating the platform needs.
+ * Exit codes: 0 every check ok or skipped, 1 a check failed, 2 usage.
  *
  * REST APIs used (Databricks docs):
  *  - OIDC discovery GET {host}/oidc/.well-known/oauth-authorization-server (any answer = host up)
@@ -210,6 +212,8 @@ export interface PreflightOptions {
   readonly home: string;
   readonly offline: boolean;
   readonly timeoutMs: number;
+  /** plan: a read-only identity (catalog: USE_CATALOG only); apply: the deploy identity. @default "apply" */
+  readonly purpose?: "plan" | "apply";
   readonly cdktfOut?: string;
   readonly environments?: string;
 }
@@ -326,13 +330,16 @@ export async function preflight(o: PreflightOptions): Promise<{ target?: Target;
     if (!target.catalog) add("catalog", "skipped", "not checked: the stack declares no catalog");
     else {
       const c = await api(`/api/2.1/unity-catalog/catalogs/${encodeURIComponent(target.catalog)}`);
+      const needed = o.purpose === "plan" ? ["USE_CATALOG"] : ["USE_CATALOG", "CREATE_SCHEMA"];
       if (c.status === 200) {
         const owner = String(c.json?.owner ?? "");
         const r = await effective("catalog", target.catalog);
         const got = grantedTo(r.json, principals);
         if (principals.has(owner)) add("catalog", "ok", `${target.catalog} exists, owned by ${owner}`);
-        else if (r.status === 200 && hasAll(got, ["USE_CATALOG", "CREATE_SCHEMA"])) add("catalog", "ok", `${target.catalog} exists; USE_CATALOG, CREATE_SCHEMA`);
-        else add("catalog", "fail", `${target.catalog} exists (owner ${owner}) but the identity lacks USE_CATALOG + CREATE_SCHEMA or ownership`);
+        else if (r.status === 200 && hasAll(got, needed)) add("catalog", "ok", `${target.catalog} exists; ${needed.join(", ")}`);
+        else add("catalog", "fail", `${target.catalog} exists (owner ${owner}) but the identity lacks ${needed.join(" + ")} or ownership`);
+      } else if (c.status === 404 && o.purpose === "plan") {
+        add("catalog", "skipped", `not checked: ${target.catalog} does not exist yet; the apply identity creates it (preflight --for apply checks CREATE_CATALOG)`);
       } else if (c.status === 404) {
         const m = await api("/api/2.1/unity-catalog/current-metastore-assignment");
         const id = String(m.json?.metastore_id ?? "");
@@ -364,15 +371,17 @@ export function render(target: Target | undefined, checks: readonly Check[]): st
 }
 
 export async function main(argv: readonly string[], environ: NodeJS.ProcessEnv = process.env, out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
-  const usage = "usage: preflight <env> [--offline] [--cdktf-out DIR] [--environments DIR]";
+  const usage = "usage: preflight <env> [--for plan|apply] [--offline] [--cdktf-out DIR] [--environments DIR]";
   const args = [...argv];
   let env: string | undefined;
   let offline = false;
   let cdktfOut: string | undefined;
   let environments: string | undefined;
+  let purpose: "plan" | "apply" = "apply";
   while (args.length) {
     const a = args.shift()!;
     if (a === "--offline") offline = true;
+    else if (a === "--for" && (args[0] === "plan" || args[0] === "apply")) purpose = args.shift() as "plan" | "apply";
     else if (a === "--cdktf-out" && args[0]) cdktfOut = args.shift();
     else if (a === "--environments" && args[0]) environments = args.shift();
     else if (!a.startsWith("--") && !env) env = a;
@@ -392,7 +401,7 @@ export async function main(argv: readonly string[], environ: NodeJS.ProcessEnv =
   }
   const root = path.resolve(__dirname, fs.existsSync(path.resolve(__dirname, "..", "package.json")) ? ".." : path.join("..", ".."));
   try {
-    const { target, checks } = await preflight({ env, root, environ, home: environ.HOME ?? os.homedir(), offline, timeoutMs: seconds * 1000, cdktfOut, environments });
+    const { target, checks } = await preflight({ env, root, environ, home: environ.HOME ?? os.homedir(), offline, timeoutMs: seconds * 1000, cdktfOut, environments, purpose });
     const lines = render(target, checks);
     const failed = checks.some((c) => c.status === "fail");
     for (const l of lines) (failed && (l.includes("FAIL") || l.startsWith("preflight: FAILED")) ? err : out)(l);

@@ -192,7 +192,7 @@ describe("GitHub Actions: .github/workflows/terraform.yml", () => {
 
   test("plan: preflight, init, plan -out, show -json, the stack-keyed plan gate, the binding, then the artifact", () => {
     const steps = jobs.plan.steps;
-    const order = [/preflight -- "\$STACK"/, /terraform .*init/, /terraform .* plan .*-out=tfplan/, /show -json tfplan/, /plan-gate -- "\$STACK_DIR\/plan.json" --stack "\$STACK" --allow \.github\/plan-gate-allow\.yaml/, /ci-guard -- bind "\$STACK_DIR" --commit "\$GITHUB_SHA"/].map((r) => indexOf(steps, r));
+    const order = [/preflight -- "\$STACK" --for plan/, /terraform .*init/, /terraform .* plan .*-out=tfplan/, /show -json tfplan/, /plan-gate -- "\$STACK_DIR\/plan.json" --stack "\$STACK" --allow \.github\/plan-gate-allow\.yaml/, /ci-guard -- bind "\$STACK_DIR" --commit "\$GITHUB_SHA"/].map((r) => indexOf(steps, r));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const upload = steps.findIndex((s: any) => `${s.uses}`.startsWith("actions/upload-artifact"));
@@ -239,7 +239,7 @@ describe("GitHub Actions: .github/workflows/terraform.yml", () => {
     const applyAt = indexOf(steps, /terraform .* apply .*tfplan$/m);
     expect(verifyAt).toBeGreaterThan(indexOf(steps, /state pull|init/) - 1);
     expect(verifyAt).toBeLessThan(applyAt);
-    expect(indexOf(steps, /preflight/)).toBeLessThan(applyAt);
+    expect(indexOf(steps, /preflight -- "\$STACK" --for apply/)).toBeLessThan(applyAt);
     expect(scriptsOf(steps)).not.toMatch(/-auto-approve|cdktf deploy/);
   });
 
@@ -296,7 +296,7 @@ describe("Azure Pipelines: azure-pipelines.yml", () => {
     for (const env of ["dev", "aut", "prod"]) {
       const steps = planJob(env).steps;
       const run = scriptsOf(steps);
-      const order = ["preflight", 'plan "$LOCK" -out=tfplan', "show -json tfplan", '--stack "$STACK" --allow .github/plan-gate-allow.yaml', 'ci-guard -- bind "$STACK_DIR" --commit "$BUILD_SOURCEVERSION"'].map((s) => run.indexOf(s));
+      const order = ['preflight -- "$STACK" --for plan', 'plan "$LOCK" -out=tfplan', "show -json tfplan", '--stack "$STACK" --allow .github/plan-gate-allow.yaml', 'ci-guard -- bind "$STACK_DIR" --commit "$BUILD_SOURCEVERSION"'].map((s) => run.indexOf(s));
       expect(order.every((i) => i >= 0)).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
       expect(run).toContain("##vso[task.uploadsummary]");
@@ -321,6 +321,7 @@ describe("Azure Pipelines: azure-pipelines.yml", () => {
       const run = scriptsOf(steps);
       expect(run).toMatch(/apply -lock-timeout=5m tfplan$/m);
       expect(run.indexOf('ci-guard -- verify "$STACK_DIR" --commit "$BUILD_SOURCEVERSION"')).toBeLessThan(run.indexOf("apply -lock-timeout=5m tfplan"));
+      expect(run.indexOf('preflight -- "$STACK" --for apply')).toBeLessThan(run.indexOf("apply -lock-timeout=5m tfplan"));
       expect(run).not.toContain("-auto-approve");
     }
   });

@@ -194,6 +194,30 @@ describe("preflight", () => {
     }
   });
 
+  test("--for plan (read-only identity): an existing catalog needs only USE_CATALOG; a catalog still to create is left to apply", async () => {
+    const token = fakeToken();
+    const grants = { ...ALL_GRANTED(), observability_dev: ["USE_CATALOG", "BROWSE"] };
+    delete (grants as Record<string, string[]>)["ms-1"];
+    const existing = await fakeWorkspace({ token, grants, catalogs: { observability_dev: { owner: "platform-admins-prod" } }, warehouses: ["wh-123"] });
+    try {
+      const plan = await run(["dev", "--for", "plan", "--cdktf-out", cdktfOut(existing.url)], { DATABRICKS_TOKEN: token });
+      expect(plan.all).toContain("ok      catalog: observability_dev exists; USE_CATALOG");
+      expect(plan.code).toBe(0);
+      const apply = await run(["dev", "--cdktf-out", cdktfOut(existing.url)], { DATABRICKS_TOKEN: token });
+      expect(apply.all).toContain("FAIL    catalog: observability_dev exists (owner platform-admins-prod) but the identity lacks USE_CATALOG + CREATE_SCHEMA or ownership");
+    } finally {
+      await existing.close();
+    }
+    const fresh = await fakeWorkspace({ token, grants, warehouses: ["wh-123"] });
+    try {
+      const plan = await run(["dev", "--for", "plan", "--cdktf-out", cdktfOut(fresh.url)], { DATABRICKS_TOKEN: token });
+      expect(plan.all).toContain("skipped catalog: not checked: observability_dev does not exist yet; the apply identity creates it");
+      expect(plan.code).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test("a wrong client secret fails at sign-in", async () => {
     const ws = await fakeWorkspace({ clientId: "sp", clientSecret: fakeToken(), grants: {} });
     try {
@@ -233,6 +257,7 @@ describe("preflight", () => {
   test("usage errors exit 2", async () => {
     expect((await run([], {})).code).toBe(2);
     expect((await run(["dev", "--bogus"], {})).code).toBe(2);
+    expect((await run(["dev", "--for", "deploy"], {})).code).toBe(2);
     expect((await run(["dev"], { DBX_PREFLIGHT_TIMEOUT_SECONDS: "0" })).code).toBe(2);
   });
 });
