@@ -31,7 +31,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { name: "Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10}/, description: "Bot, user and app tokens (`xoxb-`, `xoxp-`, ...)." },
   {
     name: "Microsoft Teams webhook URL",
-    pattern: /\.webhook\.office\.com\/|\.logic\.azure\.com(?::\d{1,5})?\/workflows\/|\.api\.powerplatform\.com(?::\d{1,5})?\/powerautomate\//i,
+    pattern: /\.webhook\.office\.com\/|\.logic\.azure\.com:?\d{0,5}\/workflows\/|\.api\.powerplatform\.com:?\d{0,5}\/powerautomate\//i,
     description: "Office 365 connector webhooks and Power Automate (Workflows app) trigger URLs.",
   },
   { name: "Databricks personal access token", pattern: /\bdapi[a-f0-9]{32}/, description: "`dapi` followed by 32 hex digits." },
