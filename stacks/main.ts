@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "./config/load";
 import { PolicyViolationError } from "../policy/audit";
@@ -17,7 +18,7 @@ export interface MainArgs {
  * problem, one per line, and exits 1 without touching the output directory.
  */
 function main(argv: string[]): void {
-  const projectRoot = path.resolve(__dirname, "..", "..");
+  const projectRoot = findProjectRoot(__dirname);
   const args = parseArgs(argv);
   if (!args) {
     console.error(USAGE);
@@ -50,6 +51,14 @@ function main(argv: string[]): void {
   }
 }
 
+/** The nearest ancestor holding cdktf.json: `dist/stacks` when built, `stacks` when run from source. */
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "cdktf.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, "..", "..");
+  }
+}
+
 export function parseArgs(argv: string[]): MainArgs | undefined {
   const out: MainArgs = {};
   for (let i = 0; i < argv.length; i++) {
@@ -73,7 +82,7 @@ export function parseArgs(argv: string[]): MainArgs | undefined {
  * is left and exits with the conventional 128 + signal number. A SIGKILLed synth's leftovers are
  * removed by the next synth (removeAbandonedStaging).
  */
-function installSignalHandlers(): void {
+export function installSignalHandlers(): void {
   const exitCodes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
   for (const [signal, code] of Object.entries(exitCodes)) {
     process.once(signal as NodeJS.Signals, () => {

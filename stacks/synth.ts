@@ -69,6 +69,13 @@ export function removeAbandonedStaging(tmp = os.tmpdir()): string[] {
   return removed;
 }
 
+/** A fresh staging directory, registered for removal on every exit path. */
+export function openStaging(): string {
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
+  liveStaging.add(staging);
+  return staging;
+}
+
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -86,8 +93,7 @@ function processIsAlive(pid: number): boolean {
 export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: string; onPolicyWarning?: (warning: string) => void }): string[] {
   refuseHclOutput(options.env ?? process.env);
   removeAbandonedStaging();
-  const staging = fs.mkdtempSync(path.join(os.tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
-  liveStaging.add(staging);
+  const staging = openStaging();
   try {
     const { app, environments } = buildApp({ ...options, outdir: staging });
     app.synth();

@@ -184,8 +184,9 @@ function inspectTree(tree: unknown, problems: ConfigProblem[], at: (string | num
       if (RESERVED_KEYS.has(key)) {
         problems.push({ path: keyPath, message: "unknown key (__proto__, constructor and prototype are never configuration keys)" });
       } else {
-        // Reported at the key's own path: the key is what is wrong.
-        problems.push(...stringProblems(key, keyPath, "key"));
+        // Reported at the mapping's path: a path through the key would print the key, and the
+        // key may be the secret.
+        problems.push(...stringProblems(key, at, "key"));
       }
       inspectTree((tree as Record<string, unknown>)[key], problems, keyPath);
     }
@@ -201,7 +202,7 @@ function stringProblems(text: string, at: (string | number)[], what: "key" | "va
     return [
       {
         path: at,
-        message: `${what === "key" ? "the key " : ""}looks like a ${kind}; secrets never go in configuration: pass them as sensitive Terraform variables (TF_VAR_*) at plan/apply time`,
+        message: `${what === "key" ? "a key " : ""}looks like a ${kind}; secrets never go in configuration: pass them as sensitive Terraform variables (TF_VAR_*) at plan/apply time`,
       },
     ];
   }
@@ -209,7 +210,7 @@ function stringProblems(text: string, at: (string | number)[], what: "key" | "va
     return [
       {
         path: at,
-        message: `expected literal text without "\${" or "%{" (Terraform would evaluate it as an expression or template in the synthesized stack), got ${show(text)}`,
+        message: `expected ${what === "key" ? "keys" : "literal text"} without "\${" or "%{" (Terraform would evaluate it as an expression or template in the synthesized stack), got ${what === "key" ? "the key " : ""}${show(text)}`,
       },
     ];
   }
