@@ -110,7 +110,11 @@ export function loadEnvironmentFile(
     // one message: the schema's "required" or "invalid" would only repeat it.
     const reported = problems.map((p) => formatPath(p.path));
     const covered = (p: ConfigProblem) => reported.some((r) => r === formatPath(p.path) || formatPath(p.path).startsWith(`${r}.`) || formatPath(p.path).startsWith(`${r}[`));
-    problems.push(...result.error.issues.flatMap(describeIssue).filter((p) => !covered(p)));
+    // A wrong type is the one thing to say about a field: zod also runs length checks on the
+    // wrong value (`.max(3)` on a string), which would only confuse.
+    const wrongType = new Set(result.error.issues.filter((i) => i.code === "invalid_type" && i.input !== undefined).map((i) => formatPath(pathOf(i))));
+    const issues = result.error.issues.filter((i) => i.code === "invalid_type" || !wrongType.has(formatPath(pathOf(i))));
+    problems.push(...issues.flatMap(describeIssue).filter((p) => !covered(p)));
   }
   if (problems.length > 0) {
     throw new ConfigError([...new Set(problems.map((p) => `${file}: ${formatPath(p.path)}: ${p.message}`))].sort());
@@ -241,8 +245,12 @@ function withoutReservedKeys(tree: unknown): unknown {
 }
 
 /** Turns a zod issue into messages that say what was expected and what was found. */
+function pathOf(issue: z.core.$ZodIssue): (string | number)[] {
+  return issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+}
+
 function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
-  const at = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  const at = pathOf(issue);
   const got = "input" in issue && issue.input !== undefined ? `, got ${show(issue.input)}` : "";
   switch (issue.code) {
     case "unrecognized_keys":
