@@ -71,7 +71,7 @@ describe("2. strings Terraform interprets", () => {
     ["an interpolation in a tag", PROD.replace("owner: platform-operations", 'owner: "${var.slack_webhook_url}"'), {}, "tags.owner", '"${var.slack_webhook_url}"'],
     ["a template directive in a comment", PROD.replace("  ownerGroup: platform-admins", '  ownerGroup: platform-admins\n  comment: "%{ if true }x%{ endif }"'), {}, "catalog.comment", '"%{ if true }x%{ endif }"'],
     ["a nested reference", PROD.replace("owner: platform-operations", 'owner: "${${X}}"'), { X: "var.x" }, "tags.owner", '"${var.x}"'],
-    ["an escaped reference (refused too: one rule, no escaping)", PROD.replace("owner: platform-operations", 'owner: "$${var.x}"'), {}, "tags.owner", '"$${var.x}"'],
+    ["an escaped reference (refused too: one rule, no escaping)", PROD.replace("owner: platform-operations", () => 'owner: "$${var.x}"'), {}, "tags.owner", '"$${var.x}"'],
     ["a reference arriving through a variable", PROD.replace("owner: platform-operations", "owner: ${OWNER:x}"), { OWNER: "${path.root}" }, "tags.owner", '"${path.root}"'],
     ["a model slicing expression (SQL parameter)", PROD.replace('slicingExprs: ["plan"]', 'slicingExprs: ["%{ for p in x }p%{ endfor }"]'), {}, "mlops.models[0].slicingExprs[0]", '"%{ for p in x }p%{ endfor }"'],
   ])("%s", (_name, text, env, field, got) => {
@@ -179,9 +179,19 @@ describe("6. denial of service", () => {
     expect(problems).toEqual([`environments/prod.yaml: tags.owner: expected at most ${MAX_STRING_LENGTH} characters, got ${big.length} characters`]);
   });
 
-  test("a 5 MB file is refused by size", () => {
+  test("in a list item and in a flow value too, with the other problems of the file", () => {
+    const big = "b".repeat(MAX_STRING_LENGTH + 1);
+    const text = PROD.replace("    - platform-alerts@example.com", `    - ${big}`).replace("pauseStatus: UNPAUSED", "pauseStatus: SOMETIMES");
+    expect(problemsOf(text)).toEqual([
+      'environments/prod.yaml: ingestion.schedule.pauseStatus: expected one of PAUSED|UNPAUSED, got "SOMETIMES"',
+      `environments/prod.yaml: notifications.emails[0]: expected at most ${MAX_STRING_LENGTH} characters, got ${big.length} characters`,
+    ]);
+    expect(problemsOf(`${PROD}\n"${big}": x\n`)).toEqual([`environments/prod.yaml: line ${PROD.split("\n").length + 1}: expected lines of at most ${MAX_STRING_LENGTH} characters, got ${big.length + 5} characters`]);
+  });
+
+  test("a 5 MB file (a 5 MB value) is refused by size", () => {
     const problems = problemsOf(`${PROD}\n# ${"x".repeat(5 * 1024 * 1024)}\n`);
-    expect(problems).toEqual([expect.stringMatching(/^environments\/prod\.yaml: expected an environment file of at most 4194304 bytes, got \d+ bytes$/)]);
+    expect(problems).toEqual([expect.stringMatching(/^environments\/prod\.yaml: expected an environment file of at most 2097152 bytes, got \d+ bytes$/)]);
   });
 
   test("secret patterns finish on adversarial 1 MB input (structure asserted in secret-shapes.test.ts)", () => {
@@ -313,7 +323,7 @@ describe("the CLI", () => {
     expect(r.stderr).toContain("prod.yaml: ingestion.schedule.quartzCron: expected a Quartz cron expression");
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(out)).toBe(false);
-  });
+  }, 120_000);
 
   test("SIGTERM removes the staging directory and exits 143", async () => {
     const script = `require(${JSON.stringify(main)}).installSignalHandlers(); const dir = require(${JSON.stringify(
@@ -329,7 +339,7 @@ describe("the CLI", () => {
     child.kill("SIGTERM");
     expect(await code).toBe(143);
     expect(fs.existsSync(dir)).toBe(false);
-  });
+  }, 120_000);
 
   test("a killed synth's staging directory is removed by the next synth", () => {
     const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { z } from "zod";
 import { findSecret } from "../../vocabulary/secret-shapes";
 import { EnvironmentConfig, environmentSchema } from "./schema";
@@ -67,7 +67,7 @@ export function loadEnvironments(dir: string, env: NodeJS.ProcessEnv = process.e
 /** Longest string accepted anywhere in a file; bounds the work every later check does (#12 item 6). */
 export const MAX_STRING_LENGTH = 65_536;
 /** Environment files are a few KB; anything far larger is not configuration. */
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Deeper than any section of the schema nests, with room to spare. */
 const MAX_DEPTH = 32;
 /** Keys that are JavaScript object internals: never configuration, refused wherever they appear. */
@@ -97,8 +97,8 @@ export function loadEnvironmentFile(
     if (e instanceof ConfigError) throw e;
     throw new ConfigError([`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
   }
-  const raw = parseYaml(text, file);
   const problems: ConfigProblem[] = [];
+  const raw = parseYaml(shortenLongLines(text, file, problems), file);
   const prepared = prepareTree(raw, problems);
   const defaultsUsed: DefaultUsed[] = [];
   const substituted = substituteEnvironment(prepared, env, problems, [], defaultsUsed);
@@ -120,6 +120,55 @@ export function loadEnvironmentFile(
     throw new ConfigError([...new Set(problems.map((p) => `${file}: ${formatPath(p.path)}: ${p.message}`))].sort());
   }
   return { file, config: (result as { data: EnvironmentConfig }).data };
+}
+
+/**
+ * The YAML parser takes ~0.3 s of CPU per MB of double-quoted scalar, so a value longer than any
+ * field may hold is cut out before parsing: its line keeps the key and gets an empty value, and
+ * the problem is reported at the field's path, found from the shortened document's positions.
+ */
+function shortenLongLines(text: string, file: string, problems: ConfigProblem[]): string {
+  const lines = text.split("\n");
+  const long: { index: number; length: number }[] = [];
+  lines.forEach((line, index) => {
+    if (line.length <= MAX_STRING_LENGTH) return;
+    // `key: value` or `- value`: keep what precedes the value, so the structure parses as before.
+    const head = /^(\s{0,256}(?:- {1,8})?[^\s:#"'][^:#]{0,1024}: |\s{0,256}- )/.exec(line.slice(0, 2048))?.[0];
+    if (!head) throw new ConfigError([`${file}: line ${index + 1}: expected lines of at most ${MAX_STRING_LENGTH} characters, got ${line.length} characters`]);
+    const value = line.slice(head.length).trim();
+    const quoted = value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0];
+    lines[index] = `${head}""`;
+    long.push({ index, length: quoted ? value.length - 2 : value.length });
+  });
+  if (long.length === 0) return text;
+  const shortened = lines.join("\n");
+  const offsets: number[] = [];
+  for (let i = 0, at = 0; i < lines.length; at += lines[i].length + 1, i++) offsets.push(at);
+  const doc = parseDocument(shortened, { uniqueKeys: false });
+  for (const { index, length } of long) {
+    const found = pathAtOffset(doc.contents, offsets[index], offsets[index] + lines[index].length, []);
+    problems.push({ path: found ?? [`(line ${index + 1})`], message: `expected at most ${MAX_STRING_LENGTH} characters, got ${length} characters` });
+  }
+  return shortened;
+}
+
+/** The path of the scalar value that starts within [from, to), walking maps and sequences. */
+function pathAtOffset(node: unknown, from: number, to: number, at: (string | number)[]): (string | number)[] | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const found = pathAtOffset(pair.value, from, to, [...at, key]);
+      if (found) return found;
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const found = pathAtOffset(node.items[i], from, to, [...at, i]);
+      if (found) return found;
+    }
+  } else if (isScalar(node) && node.range && node.range[0] >= from && node.range[0] < to) {
+    return at;
+  }
+  return undefined;
 }
 
 /** YAML to a JS tree; a syntax error, an alias bomb or absurd nesting is that file's YAML error. */
