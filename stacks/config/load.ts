@@ -210,6 +210,13 @@ function prepareTree(tree: unknown, problems: ConfigProblem[], at: (string | num
   }
   if (Array.isArray(tree)) return tree.map((v, i) => prepareTree(v, problems, [...at, i]));
   if (tree instanceof Date) return tree.toISOString();
+  // YAML tags !!omap/!!pairs, !!set and !!binary come out as Map, Set and Uint8Array.
+  if (tree instanceof Map) return prepareTree(Object.fromEntries([...tree].map(([k, v]) => [String(k), v])), problems, at);
+  if (tree instanceof Set) return prepareTree([...tree], problems, at);
+  if (ArrayBuffer.isView(tree)) {
+    problems.push({ path: at, message: "expected text, got binary data (!!binary)" });
+    return undefined;
+  }
   if (tree !== null && typeof tree === "object") {
     const out: Record<string, unknown> = Object.create(null);
     for (const key of Object.keys(tree)) {
