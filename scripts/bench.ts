@@ -93,6 +93,39 @@ function main(): void {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+  hostileValue();
+}
+
+/** #12 item 6: a 1 MB value is refused well under a second (CPU time; wall time varies with load). */
+function hostileValue(): void {
+  const HOSTILE_TARGET_MS = 1000;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadEnvironmentFile } = require(path.join(ROOT, "dist", "stacks", "config", "load.js")) as typeof import("../stacks/config/load");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dbx-bench-hostile-"));
+  const file = path.join(dir, "prod.yaml");
+  const prod = fs.readFileSync(path.join(ROOT, "environments", "prod.yaml"), "utf8");
+  loadEnvironmentFile(path.join(ROOT, "environments", "prod.yaml"), {}, ROOT); // warm up the schema
+  const results: string[] = [];
+  let worst = 0;
+  for (const [name, value] of [
+    ["1 MB double-quoted", `"${"a:".repeat(512 * 1024)}"`],
+    ["1 MB password-in-URL bait", `"${"a://b:".repeat(174_763)}"`],
+  ] as const) {
+    fs.writeFileSync(file, prod.replace("owner: platform-operations", `owner: ${value}`));
+    const before = process.cpuUsage();
+    try {
+      loadEnvironmentFile(file, {}, dir);
+    } catch {
+      // refused, as expected
+    }
+    const used = process.cpuUsage(before);
+    const ms = (used.user + used.system) / 1000;
+    worst = Math.max(worst, ms);
+    results.push(`${name} ${ms.toFixed(0)} ms`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`hostile 1 MB values, loader CPU time: ${results.join(", ")} (target < ${HOSTILE_TARGET_MS} ms)`);
+  if (worst >= HOSTILE_TARGET_MS) process.exitCode = 1;
 }
 
 /** Every example environment with each model, alert and destination repeated `factor` times. */

@@ -15,6 +15,7 @@ import { SystemTableIngestion } from "../constructs/system-table-ingestion";
 import { SystemTableSpec } from "../constructs/system-table";
 import { createAnalytics, createNotificationDestinations } from "./analytics";
 import { declareBackend } from "./backend";
+import { applyTerraformSettings } from "./terraform-settings";
 import { EnvironmentConfig } from "./config/schema";
 import { PlatformContext } from "./platform-context";
 import { addMlopsMonitoring } from "./mlops-monitoring";
@@ -42,6 +43,7 @@ export class ObservabilityStack extends TerraformStack {
     // No credentials here: auth comes from DATABRICKS_* variables (or a profile) at plan/apply time.
     new DatabricksProvider(this, "databricks", { host: config.workspace.host });
     declareBackend(this, config.environment, config.stateBackend);
+    applyTerraformSettings(this, props.projectRoot);
 
     Aspects.of(this).add(new DataProtection({ preventDestroy: !development }));
     Aspects.of(this).add(

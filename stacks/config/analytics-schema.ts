@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { quartzCron } from "./fields";
+import { quartzCron, timezoneId } from "./fields";
 
 /**
  * The `observability` section of `environments/<name>.yaml`: job-health analytics, the ETL
@@ -42,7 +42,7 @@ const variableName = z
 const jobSchedule = (cron: string) =>
   z.strictObject({
     quartzCron: quartzCron.default(cron),
-    timezone: z.string().min(1).default("UTC"),
+    timezone: timezoneId.default("UTC"),
     /** Required: the server's default is UNPAUSED, so every environment says what it wants. */
     pauseStatus: z.enum(["PAUSED", "UNPAUSED"]),
   });
@@ -107,7 +107,7 @@ const alertSchema = z.strictObject({
   threshold: z.number().min(0),
   /** Evaluation schedule; paused outside production whatever is set here. @default hourly, UTC */
   schedule: z
-    .strictObject({ quartzCron: quartzCron.default("0 0 * * * ?"), timezone: z.string().min(1).default("UTC") })
+    .strictObject({ quartzCron: quartzCron.default("0 0 * * * ?"), timezone: timezoneId.default("UTC") })
     .default({ quartzCron: "0 0 * * * ?", timezone: "UTC" }),
   /** Names of destinations (disabled ones are skipped). */
   destinations: z.array(name).default([]),

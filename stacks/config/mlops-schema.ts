@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { principal, quartzCron } from "./fields";
+import { principal, quartzCron, timezoneId } from "./fields";
 import type { Tier } from "./schema";
 
 /**
@@ -121,7 +121,7 @@ const monitoringSettings = z.strictObject({
   granularities: z.array(z.enum(GRANULARITIES)).min(1).optional(),
   /** Monitor refresh. @default - by tier: daily 00:00 / 00:00 / 02:00 */
   refreshCron: quartzCron.optional(),
-  timezone: z.string().min(1).default("UTC"),
+  timezone: timezoneId.default("UTC"),
   /** Days of processed inferences kept. @default 90 */
   retentionDays: z.int().min(1).max(3650).optional(),
   /** Drift above this fires the alert. @default - by tier: 0.1 / 0.1 / 0.05 */
@@ -217,7 +217,7 @@ export const mlopsSection = z
     unpack: z
       .strictObject({
         quartzCron: quartzCron.default("0 30 * * * ?"),
-        timezone: z.string().min(1).default("UTC"),
+        timezone: timezoneId.default("UTC"),
         timeoutSeconds: z.int().min(600).max(86_400).default(3600),
         /** Payload rows this far before the newest processed row are read again (late arrivals). */
         lookbackHours: z.int().min(0).max(168).default(24),

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { MIN_REASON_LENGTH } from "../../vocabulary/reasons";
 import { WAREHOUSE_SIZES } from "../../constructs/sql-warehouse";
-import { applicationId, identifier, principal, quartzCron } from "./fields";
+import { applicationId, identifier, principal, quartzCron, timezoneId } from "./fields";
 import { mlopsSection } from "./mlops-schema";
 import { observabilitySection } from "./analytics-schema";
 
@@ -130,7 +131,7 @@ const systemSchemasSection = z
 
 const scheduleSection = z.strictObject({
   quartzCron: quartzCron.default("0 0 2 * * ?"),
-  timezone: z.string().min(1).default("UTC"),
+  timezone: timezoneId.default("UTC"),
   /** Required: the server's default is UNPAUSED, so every environment says what it wants. */
   pauseStatus: z.enum(["PAUSED", "UNPAUSED"]),
 });
@@ -172,7 +173,9 @@ const policySection = z
           rule: z.string().min(1),
           /** Terraform address `type.logicalId`, or a construct path such as `aut/SystemTableIngestion`. */
           resource: z.string().min(1),
-          reason: z.string(),
+          reason: z
+            .string()
+            .refine((r) => r.trim().length >= MIN_REASON_LENGTH, `expected a reason of at least ${MIN_REASON_LENGTH} characters`),
         }),
       )
       .default([]),
