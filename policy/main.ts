@@ -9,7 +9,7 @@ const USAGE = "usage: audit [--outdir DIR] [--environments DIR]";
  * reports, without synthesizing. Exits 1 on error findings, 2 on bad usage.
  */
 function main(argv: string[]): void {
-  const projectRoot = path.resolve(__dirname, "..", "..", "..");
+  const projectRoot = path.resolve(__dirname, "..", "..");
   const args: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     if (!["--outdir", "--environments"].includes(argv[i]) || argv[i + 1] === undefined) {

@@ -13,6 +13,8 @@ export interface BuildAppOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** @default "<projectRoot>/environments" */
   readonly environmentsDir?: string;
+  /** Refuse `${VAR:default}` defaults outside the development tier (`npm run synth -- --strict`). @default false */
+  readonly strict?: boolean;
 }
 
 export interface BuiltApp {
@@ -24,11 +26,11 @@ export interface BuiltApp {
 /** Builds the app: one stack per environment file. Throws ConfigError before any construct exists. */
 export function buildApp(options: BuildAppOptions): BuiltApp {
   const root = options.projectRoot;
-  const environments = loadEnvironments(options.environmentsDir ?? path.join(root, "environments"), options.env ?? process.env, root);
+  const environments = loadEnvironments(options.environmentsDir ?? path.join(root, "environments"), options.env ?? process.env, root, { strict: options.strict });
   const systemTables = loadSystemTableRegistry(path.join(root, "sql", "registry", "system_tables.json"), root);
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: false });
   for (const { config } of environments) {
-    new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: root }), systemTables });
+    new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: root }), systemTables, projectRoot: root });
   }
   return { app, environments };
 }

@@ -14,12 +14,15 @@ import { rootAddress } from "./addresses";
 import { declareBackend } from "./backend";
 import { PlatformSpec } from "./config/spec";
 import { declareOutputs } from "./outputs";
+import { applyTerraformSettings } from "./terraform-settings";
 
 export interface ObservabilityStackProps {
   /** The environment, resolved (stacks/config/resolve.ts). */
   readonly spec: PlatformSpec;
   /** The system-table registry. */
   readonly systemTables: readonly SystemTableSpec[];
+  /** Repository root, where `.terraform-version` is read from. */
+  readonly projectRoot: string;
 }
 
 /**
@@ -36,6 +39,7 @@ export class ObservabilityStack extends TerraformStack {
     // No credentials here: auth comes from DATABRICKS_* variables (or a profile) at plan/apply time.
     new DatabricksProvider(this, "databricks", { host: spec.provider.host });
     declareBackend(this, spec.backend);
+    applyTerraformSettings(this, props.projectRoot);
     Aspects.of(this).add(new DataProtection({ preventDestroy: spec.preventDestroy }));
     Aspects.of(this).add(new ResourceTags({ ...spec.tags }));
 

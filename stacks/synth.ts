@@ -4,15 +4,96 @@ import * as path from "path";
 import { buildApp, BuildAppOptions } from "./app";
 import { AUDIT_FILES, auditStacksDir, PolicyViolationError } from "../policy/audit";
 
-/** Files of a stack directory that synthesis owns; everything else (.terraform, plans) is kept. */
-const SYNTHESIZED_ENTRIES = ["cdk.tf.json", "assets", ...AUDIT_FILES];
+/**
+ * Files of a stack directory that a synthesis writes, in either output mode (`cdk.tf` is what
+ * `cdktf synth --hcl` wrote before it was refused). Each synth removes all of them before
+ * publishing, so nothing a previous synth left survives; everything else (.terraform/, the lock
+ * file, saved plans, a local state file) belongs to Terraform or the user and is kept.
+ */
+const SYNTHESIZED_ENTRIES = ["cdk.tf.json", "cdk.tf", "assets", ...AUDIT_FILES];
+
+const STAGING_PREFIX = "dbx-observability-synth-";
+
+/** A request this program refuses, such as HCL output. */
+export class SynthUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SynthUsageError";
+  }
+}
+
+/**
+ * `cdktf synth --hcl` sets SYNTH_HCL_OUTPUT (node_modules/cdktf/lib/app.js, terraform-stack.js).
+ * Refused: cdktf 0.21 writes HCL that Terraform rejects (`schedule`/`evaluation` blocks of
+ * databricks_alert_v2) and the policy pack reads JSON only, so HCL would publish unchecked output.
+ */
+export function refuseHclOutput(env: NodeJS.ProcessEnv = process.env): void {
+  const value = env.SYNTH_HCL_OUTPUT;
+  if (value === "true" || value === "1") {
+    throw new SynthUsageError(
+      "HCL output (cdktf synth --hcl, SYNTH_HCL_OUTPUT) is not supported: cdktf 0.21 writes HCL Terraform rejects and the policy pack checks JSON only. " +
+        "Run `cdktf synth` or `npm run synth` without --hcl; the output is cdktf.out/stacks/<env>/cdk.tf.json.",
+    );
+  }
+}
+
+/** Staging directories of this process, removed on every exit path (see main.ts for signals). */
+const liveStaging = new Set<string>();
+
+/** Removes this process's staging directories; safe to call from an exit or signal handler. */
+export function removeStagingDirectories(): void {
+  for (const dir of liveStaging) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    liveStaging.delete(dir);
+  }
+}
+
+/**
+ * Removes staging directories left by a synth that was killed (SIGKILL, power loss): the name
+ * carries the pid, and a directory whose process no longer runs is garbage.
+ */
+export function removeAbandonedStaging(tmp = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(tmp);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const match = new RegExp(`^${STAGING_PREFIX}(\\d+)-`).exec(entry);
+    if (!match || Number(match[1]) === process.pid || processIsAlive(Number(match[1]))) continue;
+    fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
+    removed.push(entry);
+  }
+  return removed;
+}
+
+/** A fresh staging directory, registered for removal on every exit path. */
+export function openStaging(): string {
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
+  liveStaging.add(staging);
+  return staging;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /**
  * Synthesizes into a staging directory and publishes into `outdir` only when every stack
  * synthesized, so a failure leaves the previous output untouched rather than half-written.
  */
 export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: string; onPolicyWarning?: (warning: string) => void }): string[] {
-  const staging = fs.mkdtempSync(path.join(os.tmpdir(), "dbx-observability-synth-"));
+  refuseHclOutput(options.env ?? process.env);
+  removeAbandonedStaging();
+  const staging = openStaging();
   try {
     const { app, environments } = buildApp({ ...options, outdir: staging });
     app.synth();
@@ -24,6 +105,7 @@ export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: 
     return publish(staging, options.outdir);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+    liveStaging.delete(staging);
   }
 }
 

@@ -33,7 +33,7 @@ export function exampleConfigs(): Record<string, EnvironmentConfig> {
 
 export function synthStack(config: EnvironmentConfig, tables: SystemTableSpec[] = systemTables()): TfJson {
   const app = Testing.app();
-  const stack = new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: PROJECT_ROOT }), systemTables: tables });
+  const stack = new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: PROJECT_ROOT }), systemTables: tables, projectRoot: PROJECT_ROOT });
   return synthLikeTheApp(stack);
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ALERT_KINDS, AlertKind } from "../../constructs/analytics";
 import { VARIABLE_NAME } from "../../constructs/notification-destination";
-import { quartzCron } from "./fields";
+import { quartzCron, timezoneId } from "./fields";
 
 export { ALERT_KINDS };
 export type { AlertKind };
@@ -35,7 +35,7 @@ const variableName = z
 const jobSchedule = (cron: string) =>
   z.strictObject({
     quartzCron: quartzCron.default(cron),
-    timezone: z.string().min(1).default("UTC"),
+    timezone: timezoneId.default("UTC"),
     /** @default - by tier: UNPAUSED in production, PAUSED elsewhere (stacks/config/resolve.ts) */
     pauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
   });
@@ -102,7 +102,7 @@ const alertSchema = z.strictObject({
   schedule: z
     .strictObject({
       quartzCron: quartzCron.default("0 0 * * * ?"),
-      timezone: z.string().min(1).default("UTC"),
+      timezone: timezoneId.default("UTC"),
       pauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
     })
     .default({ quartzCron: "0 0 * * * ?", timezone: "UTC" }),

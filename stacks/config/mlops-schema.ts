@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { principal, quartzCron } from "./fields";
+import { principal, quartzCron, timezoneId } from "./fields";
 import { MONITOR_GRANULARITIES, MONITOR_PROBLEM_TYPES } from "../../constructs/inference-monitor";
 import { FEATURE_TYPES, FIXED_PROCESSED_COLUMNS } from "../../constructs/mlops-contract";
 import { DRIFT_METRICS } from "../../constructs/model-monitoring";
@@ -70,7 +70,7 @@ const monitoringSettings = z.strictObject({
   granularities: z.array(z.enum(MONITOR_GRANULARITIES)).min(1).optional(),
   /** Monitor refresh. @default - by tier: daily 00:00 / 00:00 / 02:00 */
   refreshCron: quartzCron.optional(),
-  timezone: z.string().min(1).default("UTC"),
+  timezone: timezoneId.default("UTC"),
   /** Days of processed inferences kept. @default 90 */
   retentionDays: z.int().min(1).max(3650).optional(),
   /** Drift above this fires the alert. @default - by tier: 0.1 / 0.1 / 0.05 */
@@ -168,7 +168,7 @@ export const mlopsSection = z
     unpack: z
       .strictObject({
         quartzCron: quartzCron.default("0 30 * * * ?"),
-        timezone: z.string().min(1).default("UTC"),
+        timezone: timezoneId.default("UTC"),
         /** @default - by tier: UNPAUSED in production, PAUSED elsewhere (stacks/config/resolve.ts) */
         pauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
         timeoutSeconds: z.int().min(600).max(86_400).default(3600),

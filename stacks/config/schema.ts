@@ -2,7 +2,8 @@ import { z } from "zod";
 import { MAX_TASK_RETRIES } from "../../constructs/managed-job";
 import { WAREHOUSE_SIZES } from "../../constructs/sql-warehouse";
 import { TIERS } from "../../vocabulary/tiers";
-import { applicationId, identifier, principal, quartzCron } from "./fields";
+import { applicationId, identifier, principal, quartzCron, timezoneId } from "./fields";
+import { MIN_REASON_LENGTH } from "../../vocabulary/reasons";
 import { mlopsSection } from "./mlops-schema";
 import { observabilitySection } from "./analytics-schema";
 
@@ -132,7 +133,7 @@ const systemSchemasSection = z
 
 const scheduleSection = z.strictObject({
   quartzCron: quartzCron.default("0 0 2 * * ?"),
-  timezone: z.string().min(1).default("UTC"),
+  timezone: timezoneId.default("UTC"),
   /** @default - by tier: UNPAUSED in production, PAUSED elsewhere (stacks/config/resolve.ts) */
   pauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
 });
@@ -174,7 +175,9 @@ const policySection = z
           rule: z.string().min(1),
           /** Terraform address `type.logicalId`, or a construct path such as `aut/SystemTableIngestion`. */
           resource: z.string().min(1),
-          reason: z.string(),
+          reason: z
+            .string()
+            .refine((r) => r.trim().length >= MIN_REASON_LENGTH, `expected a reason of at least ${MIN_REASON_LENGTH} characters`),
         }),
       )
       .default([]),

@@ -4,8 +4,15 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}/g;
-const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}$/;
+/** A `${VAR:default}` whose variable was unset, so the default was used (what `--strict` refuses). */
+export interface DefaultUsed {
+  readonly path: (string | number)[];
+  readonly variable: string;
+}
+
+// Bounded quantifiers keep each match attempt constant-time, so substitution is linear in the text.
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]{0,127})(?::([^}]{0,1024}))?\}/g;
+const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]{0,127})(?::([^}]{0,1024}))?\}$/;
 
 /**
  * Replaces `${VAR}` and `${VAR:default}` in every string of a parsed YAML tree.
@@ -14,19 +21,23 @@ const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}$/;
  * `enabled: ${SLACK_ENABLED:false}` yields a boolean and `port: ${PORT:587}` a number, as the
  * reference platform's loader did. A reference embedded in a longer string stays text.
  * `${VAR:}` as a whole value leaves the field unset; a plain `${VAR}` that is unset is a problem.
+ *
+ * Mappings come out prototype-free (`Object.create(null)`), so a key such as `__proto__` stays
+ * an ordinary key the loader can refuse instead of changing what the tree reads.
  */
 export function substituteEnvironment(
   tree: unknown,
   env: NodeJS.ProcessEnv,
   problems: ConfigProblem[],
   path: (string | number)[] = [],
+  defaultsUsed: DefaultUsed[] = [],
 ): unknown {
-  if (typeof tree === "string") return substituteString(tree, env, problems, path);
-  if (Array.isArray(tree)) return tree.map((item, i) => substituteEnvironment(item, env, problems, [...path, i]));
+  if (typeof tree === "string") return substituteString(tree, env, problems, path, defaultsUsed);
+  if (Array.isArray(tree)) return tree.map((item, i) => substituteEnvironment(item, env, problems, [...path, i], defaultsUsed));
   if (tree !== null && typeof tree === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(tree)) {
-      const substituted = substituteEnvironment(value, env, problems, [...path, key]);
+    const out: Record<string, unknown> = Object.create(null);
+    for (const key of Object.keys(tree)) {
+      const substituted = substituteEnvironment((tree as Record<string, unknown>)[key], env, problems, [...path, key], defaultsUsed);
       if (substituted !== undefined) out[key] = substituted;
     }
     return out;
@@ -39,13 +50,17 @@ function substituteString(
   env: NodeJS.ProcessEnv,
   problems: ConfigProblem[],
   path: (string | number)[],
+  defaultsUsed: DefaultUsed[],
 ): unknown {
   if (!text.includes("${")) return text;
   const missing: string[] = [];
   const replaced = text.replace(REFERENCE, (_match, name: string, fallback: string | undefined) => {
-    const value = env[name];
+    const value = Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
     if (value !== undefined && value !== "") return value;
-    if (fallback !== undefined) return fallback;
+    if (fallback !== undefined) {
+      defaultsUsed.push({ path, variable: name });
+      return fallback;
+    }
     missing.push(name);
     return "";
   });
@@ -59,7 +74,7 @@ function substituteString(
     // An empty whole value means "not configured": the key is dropped so optional fields stay unset.
     if (replaced === "") return undefined;
     if (replaced === "true" || replaced === "false") return replaced === "true";
-    if (/^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced);
+    if (/^-?\d{1,15}(\.\d{1,15})?$/.test(replaced)) return Number(replaced);
   }
   return replaced;
 }
