@@ -120,7 +120,15 @@ export function sensitiveVariable(scope: Construct, name: string, description: s
   const id = `SensitiveVariable-${name}`;
   const existing = scope.node.tryFindChild(id);
   if (existing instanceof TerraformVariable) return existing;
-  const variable = new TerraformVariable(scope, id, { type: "string", sensitive: true, nullable: false, description });
+  const variable = new TerraformVariable(scope, id, {
+    type: "string",
+    sensitive: true,
+    nullable: false,
+    description,
+    // An empty TF_VAR_ (an undefined CI secret often arrives as "") would deploy a destination
+    // that silently delivers nothing: refuse it at plan time.
+    validation: [{ condition: `\${length(trimspace(var.${name})) > 0}`, errorMessage: `${name} must not be empty: set TF_VAR_${name}.` }],
+  });
   variable.overrideLogicalId(name);
   return variable;
 }
