@@ -42,14 +42,8 @@ export interface PlatformDashboardsInput {
   readonly bronzeTables: readonly { readonly name: string; readonly domain: string }[];
   /** Served models; the model-monitoring dashboard is defined only when there is at least one. */
   readonly models: readonly DashboardModel[];
-  /** Reads `sql/dashboards/<file>`. @default - from this repository */
-  readonly readSql?: (file: string) => string;
-}
-
-export const DASHBOARD_SQL_DIR = path.resolve(__dirname, "..", "..", "sql", "dashboards");
-
-export function readDashboardSql(file: string): string {
-  return fs.readFileSync(path.join(DASHBOARD_SQL_DIR, file), "utf-8");
+  /** Absolute path of the dataset SQL folder (`<project>/sql/dashboards`). */
+  readonly sqlDir: string;
 }
 
 /** Profile-metrics column holding the headline model-quality metric, by problem type (monitor-output docs). */
@@ -65,7 +59,8 @@ const dateFilter = (title = "Date range"): Widget => ({ type: "date-range-filter
 const workspaceFilter = (): Widget => ({ type: "select-filter", title: "Workspace (id or All)", parameter: workspace.keyword });
 
 export function platformDashboards(input: PlatformDashboardsInput): DashboardBuilder[] {
-  const read = input.readSql ?? readDashboardSql;
+  if (!path.isAbsolute(input.sqlDir)) throw new Error(`platformDashboards: sqlDir must be absolute, got "${input.sqlDir}"`);
+  const read = (file: string) => fs.readFileSync(path.join(input.sqlDir, file), "utf-8");
   const bindings = {
     catalog: input.catalog,
     gold_schema: input.schemas.gold,
