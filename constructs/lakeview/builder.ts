@@ -230,6 +230,8 @@ export interface WidgetUsage {
   readonly position: PositionJson;
   readonly horizontal?: boolean;
   readonly format?: NumberFormat;
+  /** A table's sort. */
+  readonly orderDirection?: "ASC" | "DESC";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -617,6 +619,7 @@ function widgetUsage(name: string, w: Widget, position: PositionJson): WidgetUsa
         ...base,
         dataset: w.dataset,
         fields: [...w.columns.map((c, i) => use(`column${i}`, c, "categorical")), ...(w.orderBy ? [use("order", field(w.orderBy.column), "categorical")] : [])],
+        ...(w.orderBy ? { orderDirection: w.orderBy.direction } : {}),
       };
     default:
       return { ...base, fields: [], parameter: w.parameter, datasets: w.datasets ?? [] };
