@@ -259,3 +259,51 @@ describe("LakeviewDashboard", () => {
     ).toThrow(/parentPath: .*; workspaceHost: .*; managerGroups: .*; definition: .*no pages/);
   });
 });
+
+describe("preview", () => {
+  // Imported lazily: vega is only needed here.
+  const preview = () => require("../scripts/preview-dashboards") as typeof import("../scripts/preview-dashboards");
+
+  test("applies the widget query: group by plain and binned fields, aggregate the rest", () => {
+    const widget = {
+      name: "w",
+      title: "w",
+      type: "bar" as const,
+      dataset: "d",
+      position: { x: 0, y: 0, width: 1, height: 1 },
+      fields: [
+        { role: "x", name: "weekly(d)", column: "d", bin: "WEEK" as const, requires: "temporal" as const },
+        { role: "y", name: "sum(v)", column: "v", aggregation: "SUM" as const, requires: "numeric" as const },
+        { role: "color", name: "k", column: "k", requires: "any" as const },
+      ],
+    };
+    const rows = [
+      { d: "2026-11-30", v: 1, k: "a" }, // Monday
+      { d: "2026-12-06", v: 2, k: "a" }, // Sunday, same week
+      { d: "2026-12-07", v: 4, k: "a" },
+      { d: "2026-12-01", v: 8, k: "b" },
+    ];
+    expect(preview().widgetRows(widget, rows)).toEqual([
+      { "weekly(d)": "2026-11-30", k: "a", "sum(v)": 3 },
+      { "weekly(d)": "2026-12-07", k: "a", "sum(v)": 4 },
+      { "weekly(d)": "2026-11-30", k: "b", "sum(v)": 8 },
+    ]);
+  });
+
+  test("names the missing rows and how to produce them", () => {
+    const dashboards = platformDashboards({ ...TEST_INPUT, sqlDir: SQL_DIR }).map((d) => d.describe());
+    expect(() => preview().loadRows(fs.mkdtempSync(path.join(require("os").tmpdir(), "rows-")), dashboards)).toThrow(
+      /dataset rows missing \(\d+\)[\s\S]*Run the Spark dataset tests first: .*test_dashboard_datasets\.py/,
+    );
+  });
+
+  test("renders a dashboard page grid with SVG charts", async () => {
+    const d = small().describe();
+    const rows = new Map([["small/runs", { columns: {}, rows: [{ run_date: "2026-11-30", outcome: "succeeded", runs: 3 }, { run_date: "2026-12-01", outcome: "failed", runs: 1 }] }]]);
+    const html = await preview().renderDashboard(d, rows);
+    expect(html).toContain("grid-template-columns:repeat(6,");
+    expect((html.match(/<svg/g) ?? []).length).toBe(2); // counter + bar
+    expect(html).toContain("grid-column:1 / span 4;grid-row:5 / span 5");
+    expect(html).toContain("<td>succeeded</td>");
+  });
+});
