@@ -113,14 +113,16 @@ function chartSpec(w: WidgetUsage, values: Row[], width: number, height: number)
   const y = w.fields.find((f) => f.role === "y")!;
   const color = w.fields.find((f) => f.role === "color");
   const fmt = d3Format(w.format);
-  const enc = (f: typeof x, axisScale: "quantitative" | "temporal" | "nominal") => ({
+  const enc = (f: typeof x, axisScale: "quantitative" | "temporal" | "nominal" | "ordinal") => ({
     field: f.name,
     type: axisScale,
     title: f.column,
     ...(axisScale === "quantitative" && fmt ? { axis: { format: fmt } } : {}),
     ...(axisScale === "nominal" && w.horizontal ? { sort: "-x" as const } : {}),
+    ...(axisScale === "ordinal" ? { axis: { labelAngle: -45 } } : {}),
   });
-  const xType = w.horizontal ? "quantitative" : x.requires === "temporal" ? "temporal" : "nominal";
+  // Bars over time are drawn per day/week as discrete bands, as Lakeview draws them.
+  const xType = w.horizontal ? "quantitative" : x.requires === "temporal" ? (w.type === "bar" ? "ordinal" : "temporal") : "nominal";
   const yType = w.horizontal ? "nominal" : "quantitative";
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",

@@ -87,7 +87,7 @@ def gold_fixtures(spark) -> None:
     runs = []
     for i in range(12):
         ws, job, name = jobs[i % 3]
-        outcome = outcomes[i % len(outcomes)]
+        outcome = outcomes[(i // 2) % len(outcomes)]  # two outcomes per day
         runs.append({
             "workspace_id": ws, "job_id": job, "run_id": f"r{i}", "job_name": name, "run_name": name,
             "trigger_type": "CRON", "run_type": "JOB_RUN", "run_as": "sp-etl",
