@@ -190,7 +190,8 @@ async function widgetHtml(d: DashboardDescription, w: WidgetUsage, rows: Map<str
     else if (w.type === "counter") body = await svg(counterSpec(w, values, innerW, Math.max(30, innerH - 10)));
     else {
       const legend = w.fields.some((f) => f.role === "color") ? 60 : 0;
-      body = await svg(chartSpec(w, values, Math.max(80, innerW - (w.horizontal ? 160 : 60)), Math.max(40, innerH - 50 - legend)));
+      const dateBands = w.type === "bar" && !w.horizontal && w.fields.some((f) => f.role === "x" && f.requires === "temporal") ? 45 : 0;
+      body = await svg(chartSpec(w, values, Math.max(80, innerW - (w.horizontal ? 160 : 60)), Math.max(40, innerH - 50 - legend - dateBands)));
     }
   }
   return `<div class="widget" style="${style}"><h3>${escapeHtml(w.title)}</h3>${body}</div>`;

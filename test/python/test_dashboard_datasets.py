@@ -116,17 +116,19 @@ def gold_fixtures(spark) -> None:
          "z_threshold": 3.5, "detected_at": at(1)},
     ])
     entities = [
-        ("JOB", "11", "JOBS", "PREMIUM_JOBS_COMPUTE", {"team": "data", "env": "dev"}),
-        ("JOB", "12", "JOBS", "PREMIUM_JOBS_SERVERLESS_COMPUTE", {"team": "data"}),
-        ("WAREHOUSE", "wh-1", "SQL", "PREMIUM_SERVERLESS_SQL_COMPUTE", {"team": "bi"}),
-        ("SERVING_ENDPOINT", "ep-churn", "MODEL_SERVING", "PREMIUM_SERVERLESS_REAL_TIME_INFERENCE", None),
-        ("OTHER", None, "NOTEBOOKS", "PREMIUM_ALL_PURPOSE_COMPUTE", None),
+        ("1001", "JOB", "11", "JOBS", "PREMIUM_JOBS_COMPUTE", {"team": "data", "env": "dev"}),
+        ("1001", "JOB", "12", "JOBS", "PREMIUM_JOBS_SERVERLESS_COMPUTE", {"team": "data"}),
+        ("2002", "JOB", "21", "JOBS", "PREMIUM_JOBS_COMPUTE", {"team": "ml"}),
+        ("2002", "WAREHOUSE", "wh-1", "SQL", "PREMIUM_SERVERLESS_SQL_COMPUTE", {"team": "bi"}),
+        ("1001", "WAREHOUSE", "wh-2", "SQL", "PREMIUM_SQL_PRO_COMPUTE", {"team": "bi"}),
+        ("1001", "SERVING_ENDPOINT", "ep-churn", "MODEL_SERVING", "PREMIUM_SERVERLESS_REAL_TIME_INFERENCE", None),
+        ("2002", "OTHER", None, "NOTEBOOKS", "PREMIUM_ALL_PURPOSE_COMPUTE", None),
     ]
     cost = []
     for n in range(5):
-        for k, (etype, eid, product, sku, tags) in enumerate(entities):
+        for k, (ws, etype, eid, product, sku, tags) in enumerate(entities):
             dbus = D(str(2 + k + n))
-            cost.append({"usage_date": day(n), "workspace_id": "1001" if k % 2 == 0 else "2002", "sku_name": sku,
+            cost.append({"usage_date": day(n), "workspace_id": ws, "sku_name": sku,
                          "billing_origin_product": product, "usage_unit": "DBU", "entity_type": etype, "entity_id": eid,
                          "custom_tags": tags, "usage_quantity": dbus, "dbus": dbus, "usd": dbus * D("0.55"),
                          "unpriced_records": 0, "records": 3})
@@ -174,6 +176,10 @@ def etl_fixtures(spark) -> None:
                 "CreatedAt": at(date_n, 1), "UpdatedAt": at(date_n, start + 1)}
 
     insert(spark, f"{e}.ETLProcessingSteps", [
+        step("hr-0", "HR_DAILY", 2, 1, 2, 1, "DONE", "Load employees", True, 30, 2, 25),
+        step("hr-0", "HR_DAILY", 2, 2, 4, 1, "DONE", "Validate badges", True, 20, 3, 5),
+        step("fin-0", "FIN_DAILY", 3, 1, 2, 1, "FAIL", "Load ledger", False, 15, 2, 3, "lock timeout"),
+        step("fin-0", "FIN_DAILY", 3, 2, 6, 1, "FAIL", "Build finance mart", True, 60, 4, 2, "no ledger rows"),
         step("hr-1", "HR_DAILY", 0, 1, 2, 1, "DONE", "Load employees", True, 30, 2, 45),  # SLA breach
         step("hr-1", "HR_DAILY", 0, 2, 4, 1, "FAIL", "Validate badges", True, 20, 3, 5, "badge feed missing"),
         step("hr-1", "HR_DAILY", 0, 3, 6, 1, "NQUE", "Build HR mart", True, None, 4, 0),  # blocked
@@ -230,7 +236,7 @@ def mlops_fixtures(spark) -> None:
                   "request STRING, response STRING, served_entity_id STRING, logging_error_codes ARRAY<STRING>, requester STRING)")
         insert(spark, payload, [
             {"request_date": day(n), "databricks_request_id": f"{model['name']}-{n}-{r}", "request_time": at(n, 9),
-             "status_code": 500 if r == 0 and n % 2 == 0 else 200, "execution_duration_ms": 50, "request": "{}", "response": "{}"}
+             "status_code": 500 if r <= k and n % 2 == k % 2 else 200, "execution_duration_ms": 50, "request": "{}", "response": "{}"}
             for n in range(4) for r in range(4)
         ])
         col = model["modelIdCol"]
@@ -249,7 +255,7 @@ def mlops_fixtures(spark) -> None:
         ])
         insert(spark, f"{processed}_drift_metrics", [
             {"window": window(n), "drift_type": "BASELINE", "granularity": model["granularity"], "slice_key": None,
-             "column_name": c, "js_distance": 0.02 * n + (0.05 if c == prediction else 0.0), "tv_distance": 0.03 * n,
+             "column_name": c, "js_distance": 0.02 * n + 0.04 * k + (0.05 if c == prediction else 0.0), "tv_distance": 0.03 * n,
              "l_infinity_distance": 0.04 * n}
             for n in range(1, 4) for c in ("tenure_months", prediction)
         ] + [
