@@ -13,7 +13,7 @@ import {
   sum,
 } from "../constructs/lakeview/builder";
 import { platformDashboards } from "../constructs/lakeview/dashboards";
-import { bindSqlMarkers, sqlMarkers, toQueryLines } from "../constructs/lakeview/sql-binding";
+import { bindSqlMarkers, sqlMarkers, stripHeaderComments, toQueryLines } from "../constructs/lakeview/sql-binding";
 import { LakeviewDashboard } from "../constructs/lakeview-dashboard";
 import { EXPORT_PATH, exportJson, TEST_INPUT } from "../scripts/export-dashboards";
 import { PROJECT_ROOT, synthConstructs } from "./helpers";
@@ -54,6 +54,10 @@ describe("SQL binding", () => {
 
   test("casts and JSON paths are not markers", () => {
     expect(sqlMarkers("SELECT a::string, b:path, :p, x[0]:y FROM t")).toEqual(["p"]);
+  });
+
+  test("the header comment block is dropped, later comments stay", () => {
+    expect(stripHeaderComments("-- uses :catalog\n\n-- more\nSELECT 1 -- one\n-- tail\nFROM t")).toBe("SELECT 1 -- one\n-- tail\nFROM t");
   });
 
   test("queryLines keep the newline on every line but the last", () => {

@@ -1,4 +1,4 @@
-import { bindSqlMarkers, sqlMarkers, toQueryLines } from "./sql-binding";
+import { bindSqlMarkers, sqlMarkers, stripHeaderComments, toQueryLines } from "./sql-binding";
 import {
   AxisEncodingJson,
   DatasetJson,
@@ -327,7 +327,7 @@ export class DashboardBuilder {
     if (def.unionOver && def.unionOver.length === 0) this.fail(`dataset "${name}": unionOver is empty`);
     let sql: string;
     try {
-      const body = def.sql.replace(/;\s*$/, "");
+      const body = stripHeaderComments(def.sql).replace(/;\s*$/, "");
       const copies = (def.unionOver ?? [{}]).map((extra) => bindSqlMarkers(body, { ...this.bindings, ...extra }));
       sql = copies.length === 1 ? copies[0] : copies.map((c) => `(\n${c.trim()}\n)`).join("\nUNION ALL\n");
     } catch (e) {

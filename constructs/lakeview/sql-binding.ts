@@ -110,6 +110,18 @@ export function bindSqlMarkers(sql: string, bindings: Readonly<Record<string, st
   return unmask(masked, text);
 }
 
+/**
+ * Drops the leading comment block of a SQL file. The header documents the file's markers
+ * (`:catalog`, ...); in a deployed dataset those names would read as parameters to anyone
+ * editing the dashboard, and the file in the repository stays the documentation.
+ */
+export function stripHeaderComments(sql: string): string {
+  const lines = sql.replace(/\r\n/g, "\n").split("\n");
+  let i = 0;
+  while (i < lines.length && (lines[i].trim() === "" || lines[i].trim().startsWith("--"))) i++;
+  return lines.slice(i).join("\n");
+}
+
 /** SQL text as Lakeview's `queryLines`: one element per line, each but the last ending in "\n". */
 export function toQueryLines(sql: string): string[] {
   const lines = sql.replace(/\r\n/g, "\n").replace(/\s+$/, "").split("\n");
