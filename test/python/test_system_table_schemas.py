@@ -36,12 +36,12 @@ EVIDENCE = {"describe", "docs-copy", "unverified"}
 # sql/gold/ joins once the gold model lands; sql/etl_monitor/ reads only the ETL schema and
 # sql/mlops/ a monitor's drift table (test_drift_alert.py).
 SQL_DIRS = ("alerts", "analytics", "reports", "gold")
-SETUP_FILES = {"sql/analytics/setup_gold_tables.sql", "sql/gold/setup.sql"}
+SETUP_FILES = {"sql/analytics/setup_gold_tables.sql", "sql/gold/setup.sql", "sql/gold/utilization_setup.sql"}
 # A superset of the named markers these files take; each statement binds only what it uses.
 SQL_PARAMS = dict(
     as_of="2025-03-01 00:00:00", baseline_days="30", detection_hours="24", min_baseline_runs="5",
     platform_job_ids="900,901", platform_pipeline_ids="p-1", threshold="1", window_days="30",
-    window_hours="24", z_threshold="3.5", lookback_hours="48",
+    window_hours="24", z_threshold="3.5", lookback_hours="48", mem_threshold="40", min_runs="3",
 )
 
 
@@ -124,6 +124,11 @@ def empty_platform(spark):
     setup_gold(spark, schema)
     if os.path.exists(os.path.join(ROOT, "sql", "gold", "setup.sql")):
         run_sql_file(spark, "sql/gold/setup.sql", params(gold_schema=schema, bronze_schema=schema))
+    else:  # until the gold run model lands on this branch: its contract columns (PLAN.md)
+        from test_utilization import JOB_RUNS_CONTRACT
+
+        spark.sql(f"CREATE TABLE {schema}.job_runs ({JOB_RUNS_CONTRACT}) USING DELTA")
+    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(gold_schema=schema))
     setup_etl(spark, schema)
     yield schema
     spark.sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
