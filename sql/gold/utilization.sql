@@ -112,7 +112,7 @@ USING (
     CASE WHEN w.cluster_id IS NULL THEN 'No classic cluster in the task compute_ids: serverless compute has no node timeline'
          WHEN m.node_minutes IS NULL THEN 'No node_timeline minutes for this cluster in the run window'
          WHEN COALESCE(s.shared_with_runs, 0) > 0 THEN concat('Cluster shared with ', s.shared_with_runs,
-              ' other run(s) in this window: metrics are the whole cluster''s, not this run''s alone')
+              ' other run(s) in this window: metrics are the whole cluster\'s, not this run\'s alone')
     END AS note,
     w.window_start, w.window_end, w.outcome,
     m.node_minutes, c.max_nodes, c.min_nodes,

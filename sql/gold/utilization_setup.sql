@@ -38,24 +38,22 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.job_r
 ) COMMENT 'Compute utilization of each job run on classic compute, from node_timeline over exactly the run window (gold)';
 
 -- Rightsizing signals over the last 30 days of finished, successful classic runs. Thresholds
--- are applied by the alert (sql/gold/utilization_alert.sql, kind job_overprovisioned), per environment.
-CREATE OR REPLACE VIEW IDENTIFIER(:catalog || '.' || :gold_schema || '.job_rightsizing') AS
-SELECT
-  workspace_id,
-  job_id,
-  count(DISTINCT run_id)                        AS runs,
-  max(max_nodes)                                AS max_nodes,
-  avg(avg_cpu_percent)                          AS avg_cpu_percent,
-  max(peak_cpu_percent)                         AS peak_cpu_percent,
-  avg(avg_mem_used_percent)                     AS avg_mem_used_percent,
-  max(peak_mem_used_percent)                    AS peak_mem_used_percent,
-  avg(driver_avg_cpu_percent)                   AS driver_avg_cpu_percent,
-  -- driver-bound: the driver works while the workers idle
-  avg(driver_avg_cpu_percent) - avg(avg_cpu_percent) AS driver_minus_worker_cpu,
-  sum(CASE WHEN shared_with_runs > 0 THEN 1 ELSE 0 END) AS shared_runs,
-  max(window_end)                               AS last_run_end
-FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_run_utilization')
-WHERE compute_kind = 'classic'
-  AND outcome IN ('succeeded', 'repaired')
-  AND window_end > current_timestamp() - INTERVAL 30 DAYS
-GROUP BY workspace_id, job_id;
+-- are applied by the alert (sql/gold/utilization_alert.sql, kind job_overprovisioned), per
+-- environment. driver_minus_worker_cpu > 0 by a wide margin: driver-bound (the driver works,
+-- the workers idle). A view body cannot hold parameter markers, so the statement is assembled
+-- from the bound names and run with EXECUTE IMMEDIATE (as sql/gold/setup.sql does).
+DECLARE OR REPLACE VARIABLE util_gold STRING;
+SET VAR util_gold = '`' || replace(:catalog, '`', '``') || '`.`' || replace(:gold_schema, '`', '``') || '`.';
+DECLARE OR REPLACE VARIABLE util_view_sql STRING;
+SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'job_rightsizing AS '
+  || 'SELECT workspace_id, job_id, count(DISTINCT run_id) AS runs, max(max_nodes) AS max_nodes, '
+  || 'avg(avg_cpu_percent) AS avg_cpu_percent, max(peak_cpu_percent) AS peak_cpu_percent, '
+  || 'avg(avg_mem_used_percent) AS avg_mem_used_percent, max(peak_mem_used_percent) AS peak_mem_used_percent, '
+  || 'avg(driver_avg_cpu_percent) AS driver_avg_cpu_percent, '
+  || 'avg(driver_avg_cpu_percent) - avg(avg_cpu_percent) AS driver_minus_worker_cpu, '
+  || 'sum(CASE WHEN shared_with_runs > 0 THEN 1 ELSE 0 END) AS shared_runs, max(window_end) AS last_run_end '
+  || 'FROM ' || util_gold || 'job_run_utilization '
+  || 'WHERE compute_kind = \'classic\' AND outcome IN (\'succeeded\', \'repaired\') '
+  || 'AND window_end > current_timestamp() - INTERVAL 30 DAYS '
+  || 'GROUP BY workspace_id, job_id';
+EXECUTE IMMEDIATE util_view_sql;
