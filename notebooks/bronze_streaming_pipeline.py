@@ -49,8 +49,9 @@ def bronze_table_properties(entry: dict, business_owner: str, technical_owner: s
 
 
 def read_system_table_stream(spark: SparkSession, source: str) -> DataFrame:
-    # Retention purges and in-place updates (*_latest, SCD tables) commit deletes and rewrites to
-    # the source; without skipChangeCommits the stream fails on the first such commit.
+    # Retention purges commit deletes to the source; without skipChangeCommits the stream fails on
+    # the first such commit. The option also drops in-place UPDATEs, so a table whose rows are
+    # rewritten in place is never streamed: the registry MERGEs it (docs/registry-contract.md).
     return spark.readStream.option("skipChangeCommits", "true").table(source)
 
 

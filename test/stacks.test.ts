@@ -16,10 +16,10 @@ function allResources(tf: TfJson): [string, string, Record<string, unknown>][] {
 describe("the system-table registry", () => {
   const tables = systemTables();
 
-  test("lists 35 tables: 27 streamed, 8 merged, none twice", () => {
+  test("lists 35 tables: 25 streamed, 10 merged, none twice", () => {
     expect(tables).toHaveLength(35);
-    expect(tables.filter((t) => t.mode === "stream")).toHaveLength(27);
-    expect(tables.filter((t) => t.mode === "merge")).toHaveLength(8);
+    expect(tables.filter((t) => t.mode === "stream")).toHaveLength(25);
+    expect(tables.filter((t) => t.mode === "merge")).toHaveLength(10);
     expect(new Set(tables.map((t) => t.name)).size).toBe(35);
     expect(new Set(tables.map((t) => t.source)).size).toBe(35);
   });

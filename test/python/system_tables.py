@@ -5,12 +5,9 @@ system table ``system.<schema>.<table>`` is created as ``system_<schema>.<table>
 and ``local_name()`` is the one mapping used by fixtures, tests and the SQL harness
 (translation rule ``system_table_names`` in sqlharness.py).
 
-Schemas follow the Databricks "System tables reference" pages: real column names and types,
-nested structs/maps where the real table has them (``usage_metadata``,
-``identity_metadata``, audit ``request_params`` map, ...), and always the key and
-sequencing columns the registry (sql/registry/system_tables.json) relies on. Tables in
-Public Preview evolve; columns that do not matter for ingestion may be missing, but a
-column that is present has the documented name and type.
+The columns are GENERATED from sql/registry/system_table_schemas.json, the one checked-in
+record of the system tables' columns and Databricks SQL types (with the reference page and
+the evidence per table). To change a fixture, change that file; nothing here lists columns.
 
 Typical use::
 
@@ -26,329 +23,86 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
+import os
 from typing import Any, Iterable, Mapping
 
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
+SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "sql", "registry", "system_table_schemas.json")
+
 # --------------------------------------------------------------------------------------
-# Column definitions (Spark DDL). Keep alphabetical by schema, then table.
+# Databricks type strings (as DESCRIBE prints them) -> Spark DDL
 # --------------------------------------------------------------------------------------
 
-_LINEAGE_COMMON = """
-    account_id STRING, metastore_id STRING, workspace_id STRING,
-    entity_type STRING, entity_id STRING, entity_run_id STRING,
-    entity_metadata STRUCT<
-        job_info: STRUCT<job_id: STRING, job_run_id: STRING>,
-        dashboard_id: STRING, legacy_dashboard_id: STRING, notebook_id: STRING,
-        sql_query_id: STRING,
-        dlt_pipeline_info: STRUCT<dlt_pipeline_id: STRING, dlt_update_id: STRING>>,
-    source_table_full_name STRING, source_table_catalog STRING, source_table_schema STRING,
-    source_table_name STRING, source_path STRING, source_type STRING,
-    target_table_full_name STRING, target_table_catalog STRING, target_table_schema STRING,
-    target_table_name STRING, target_path STRING, target_type STRING,
-    created_by STRING, event_time TIMESTAMP, event_date DATE,
-    record_id STRING, event_id STRING, statement_id STRING
-"""
 
-SYSTEM_TABLES: dict[str, str] = {
-    # ---- access ----------------------------------------------------------------------
-    "system.access.assistant_events": """
-        account_id STRING, workspace_id STRING, event_time TIMESTAMP, event_date DATE,
-        event_id STRING, initiated_by STRING, surface STRING
-    """,
-    "system.access.audit": """
-        account_id STRING, workspace_id STRING, version STRING,
-        event_time TIMESTAMP, event_date DATE, event_id STRING,
-        source_ip_address STRING, user_agent STRING, session_id STRING,
-        user_identity STRUCT<email: STRING, subject_name: STRING>,
-        service_name STRING, action_name STRING, request_id STRING,
-        request_params MAP<STRING, STRING>,
-        response STRUCT<status_code: INT, error_message: STRING, result: STRING>,
-        audit_level STRING,
-        identity_metadata STRUCT<run_by: STRING, run_as: STRING, acting_resource: STRING>
-    """,
-    "system.access.clean_room_events": """
-        account_id STRING, metastore_id STRING, event_id STRING,
-        clean_room_name STRING, central_clean_room_id STRING,
-        initiator_global_metastore_id STRING, initiator_collaborator_alias STRING,
-        event_time TIMESTAMP, event_type STRING,
-        clean_room_created_metadata STRUCT<collaborators: ARRAY<STRUCT<
-            collaborator_alias: STRING, collaborator_global_metastore_id: STRING>>>,
-        run_notebook_started_metadata STRUCT<notebook_name: STRING, run_id: STRING>,
-        run_notebook_completed_metadata STRUCT<
-            notebook_name: STRING, run_id: STRING, state: STRING, duration_in_seconds: BIGINT>,
-        asset_updated_metadata STRUCT<data_object_name: STRING, data_object_type: STRING>
-    """,
-    "system.access.column_lineage": _LINEAGE_COMMON + ", source_column_name STRING, target_column_name STRING",
-    "system.access.inbound_network": """
-        account_id STRING, workspace_id STRING, event_id STRING, event_time TIMESTAMP,
-        source STRUCT<ip: STRING, source_type: STRING>,
-        destination STRUCT<destination_type: STRING, destination: STRING>,
-        access_type STRING, rule_labels MAP<STRING, STRING>, network_source_type STRING
-    """,
-    "system.access.outbound_network": """
-        account_id STRING, workspace_id STRING, event_id STRING,
-        destination_type STRING, destination STRING,
-        dns_event STRUCT<domain_name: STRING, rcode: INT>,
-        storage_event STRUCT<hostname: STRING, path: STRING, rejection_reason: STRING>,
-        event_time TIMESTAMP, access_type STRING, network_source_type STRING
-    """,
-    "system.access.table_lineage": _LINEAGE_COMMON,
-    "system.access.workspaces_latest": """
-        account_id STRING, workspace_id STRING, workspace_name STRING, workspace_url STRING,
-        create_time TIMESTAMP, status STRING
-    """,
-    # ---- billing ---------------------------------------------------------------------
-    "system.billing.list_prices": """
-        price_start_time TIMESTAMP, price_end_time TIMESTAMP, account_id STRING,
-        sku_name STRING, cloud STRING, currency_code STRING, usage_unit STRING,
-        pricing STRUCT<
-            `default`: DECIMAL(30,18),
-            promotional: STRUCT<`default`: DECIMAL(30,18)>,
-            effective_list: STRUCT<`default`: DECIMAL(30,18)>>
-    """,
-    "system.billing.usage": """
-        account_id STRING, workspace_id STRING, record_id STRING, sku_name STRING,
-        cloud STRING, usage_start_time TIMESTAMP, usage_end_time TIMESTAMP,
-        usage_date DATE, custom_tags MAP<STRING, STRING>, usage_unit STRING,
-        usage_quantity DECIMAL(38,18),
-        usage_metadata STRUCT<
-            cluster_id: STRING, job_id: STRING, warehouse_id: STRING,
-            instance_pool_id: STRING, node_type: STRING, job_run_id: STRING,
-            notebook_id: STRING, dlt_pipeline_id: STRING, endpoint_name: STRING,
-            endpoint_id: STRING, dlt_update_id: STRING, dlt_maintenance_id: STRING,
-            run_name: STRING, job_name: STRING, notebook_path: STRING,
-            central_clean_room_id: STRING, source_region: STRING,
-            destination_region: STRING, app_id: STRING, app_name: STRING,
-            metastore_id: STRING, private_endpoint_name: STRING,
-            storage_api_type: STRING, budget_policy_id: STRING,
-            sharing_materialization_id: STRING>,
-        identity_metadata STRUCT<run_as: STRING, created_by: STRING, owned_by: STRING>,
-        record_type STRING, ingestion_date DATE, billing_origin_product STRING,
-        product_features STRUCT<
-            jobs_tier: STRING, sql_tier: STRING, dlt_tier: STRING,
-            is_serverless: BOOLEAN, is_photon: BOOLEAN, serving_type: STRING,
-            networking: STRUCT<connectivity_type: STRING>,
-            performance_target: STRING>,
-        usage_type STRING
-    """,
-    # ---- compute ---------------------------------------------------------------------
-    "system.compute.clusters": """
-        account_id STRING, workspace_id STRING, cluster_id STRING, cluster_name STRING,
-        owned_by STRING, create_time TIMESTAMP, delete_time TIMESTAMP,
-        driver_node_type STRING, worker_node_type STRING, worker_count BIGINT,
-        min_autoscale_workers BIGINT, max_autoscale_workers BIGINT,
-        auto_termination_minutes BIGINT, enable_elastic_disk BOOLEAN,
-        tags MAP<STRING, STRING>, cluster_source STRING, init_scripts ARRAY<STRING>,
-        aws_attributes STRUCT<first_on_demand: BIGINT, availability: STRING,
-            zone_id: STRING, instance_profile_arn: STRING, spot_bid_price_percent: BIGINT,
-            ebs_volume_type: STRING, ebs_volume_count: BIGINT, ebs_volume_size: BIGINT>,
-        azure_attributes STRUCT<first_on_demand: BIGINT, availability: STRING,
-            spot_bid_max_price: DOUBLE>,
-        gcp_attributes STRUCT<use_preemptible_executors: BOOLEAN, zone_id: STRING,
-            first_on_demand: BIGINT, availability: STRING>,
-        driver_instance_pool_id STRING, worker_instance_pool_id STRING,
-        dbr_version STRING, change_time TIMESTAMP, change_date DATE,
-        data_security_mode STRING, policy_id STRING
-    """,
-    "system.compute.instance_events": """
-        account_id STRING, workspace_id STRING, cluster_id STRING, instance_id STRING,
-        instance_pool_id STRING, node_type STRING, event_type STRING,
-        event_time TIMESTAMP, event_date DATE
-    """,
-    "system.compute.instance_pools": """
-        account_id STRING, workspace_id STRING, instance_pool_id STRING,
-        instance_pool_name STRING, owned_by STRING, create_time TIMESTAMP,
-        delete_time TIMESTAMP, node_type STRING, min_idle_instances BIGINT,
-        max_capacity BIGINT, idle_instance_autotermination_minutes BIGINT,
-        enable_elastic_disk BOOLEAN, preloaded_spark_versions ARRAY<STRING>,
-        tags MAP<STRING, STRING>, change_time TIMESTAMP, change_date DATE
-    """,
-    "system.compute.node_timeline": """
-        account_id STRING, workspace_id STRING, cluster_id STRING, instance_id STRING,
-        start_time TIMESTAMP, end_time TIMESTAMP, driver BOOLEAN,
-        cpu_user_percent DOUBLE, cpu_system_percent DOUBLE, cpu_wait_percent DOUBLE,
-        mem_used_percent DOUBLE, mem_swap_percent DOUBLE,
-        network_sent_bytes BIGINT, network_received_bytes BIGINT,
-        disk_free_bytes_per_mount_point MAP<STRING, BIGINT>, node_type STRING
-    """,
-    "system.compute.node_types": """
-        account_id STRING, node_type STRING, core_count DOUBLE, memory_mb BIGINT,
-        gpu_count BIGINT
-    """,
-    "system.compute.warehouse_events": """
-        account_id STRING, workspace_id STRING, warehouse_id STRING, event_type STRING,
-        cluster_count INT, event_time TIMESTAMP
-    """,
-    "system.compute.warehouses": """
-        warehouse_id STRING, workspace_id STRING, account_id STRING,
-        warehouse_name STRING, warehouse_type STRING, warehouse_channel STRING,
-        warehouse_size STRING, min_clusters INT, max_clusters INT,
-        auto_stop_minutes INT, tags MAP<STRING, STRING>,
-        change_time TIMESTAMP, delete_time TIMESTAMP
-    """,
-    # ---- data_classification / data_quality_monitoring --------------------------------
-    "system.data_classification.results": """
-        latest_detected_time TIMESTAMP, first_detected_time TIMESTAMP,
-        catalog_id STRING, table_id STRING, catalog_name STRING, schema_name STRING,
-        table_name STRING, column_name STRING, data_type STRING, class_tag STRING,
-        samples ARRAY<STRING>, confidence STRING, frequency FLOAT
-    """,
-    "system.data_quality_monitoring.table_results": """
-        event_time TIMESTAMP, catalog_name STRING, schema_name STRING, table_name STRING,
-        catalog_id STRING, schema_id STRING, table_id STRING, status STRING,
-        freshness STRUCT<status: STRING, commit_freshness: STRUCT<
-            status: STRING, error_code: STRING, last_value: TIMESTAMP,
-            predicted_value: TIMESTAMP>>,
-        completeness STRUCT<status: STRING,
-            total_row_count: STRUCT<status: STRING, error_code: STRING, last_value: BIGINT,
-                min_predicted_value: BIGINT, max_predicted_value: BIGINT>,
-            daily_row_count: STRUCT<status: STRING, error_code: STRING, last_value: BIGINT,
-                min_predicted_value: BIGINT, max_predicted_value: BIGINT>>,
-        downstream_impact STRUCT<impact_level: INT, num_downstream_tables: INT,
-            num_queries_on_affected_tables: INT>,
-        root_cause_analysis STRUCT<upstream_jobs: ARRAY<STRUCT<job_id: STRING,
-            workspace_id: STRING, job_name: STRING, last_run_status: STRING,
-            run_page_url: STRING>>>
-    """,
-    # ---- lakeflow --------------------------------------------------------------------
-    "system.lakeflow.job_run_timeline": """
-        account_id STRING, workspace_id STRING, job_id STRING, run_id STRING,
-        period_start_time TIMESTAMP, period_end_time TIMESTAMP,
-        trigger_type STRING, run_type STRING, run_name STRING,
-        compute_ids ARRAY<STRING>, result_state STRING, termination_code STRING,
-        job_parameters MAP<STRING, STRING>
-    """,
-    "system.lakeflow.job_task_run_timeline": """
-        account_id STRING, workspace_id STRING, job_id STRING, run_id STRING,
-        job_run_id STRING, parent_run_id STRING,
-        period_start_time TIMESTAMP, period_end_time TIMESTAMP, task_key STRING,
-        compute_ids ARRAY<STRING>, result_state STRING, termination_code STRING
-    """,
-    "system.lakeflow.job_tasks": """
-        account_id STRING, workspace_id STRING, job_id STRING, task_key STRING,
-        depends_on_keys ARRAY<STRING>, change_time TIMESTAMP, delete_time TIMESTAMP
-    """,
-    "system.lakeflow.jobs": """
-        account_id STRING, workspace_id STRING, job_id STRING, name STRING,
-        description STRING, creator_id STRING, tags MAP<STRING, STRING>,
-        change_time TIMESTAMP, delete_time TIMESTAMP, run_as STRING
-    """,
-    "system.lakeflow.pipeline_update_timeline": """
-        account_id STRING, workspace_id STRING, pipeline_id STRING, update_id STRING,
-        update_type STRING, request_id STRING, run_as_user_name STRING,
-        trigger_type STRING,
-        trigger_details STRUCT<job_task: STRUCT<job_id: STRING, job_run_id: STRING>>,
-        result_state STRING,
-        compute STRUCT<type: STRING, cluster_id: STRING>,
-        period_start_time TIMESTAMP, period_end_time TIMESTAMP,
-        refresh_selection ARRAY<STRING>, full_refresh_selection ARRAY<STRING>,
-        reset_checkpoint_selection ARRAY<STRING>
-    """,
-    "system.lakeflow.pipelines": """
-        account_id STRING, workspace_id STRING, pipeline_id STRING, pipeline_type STRING,
-        name STRING, created_by STRING, run_as STRING, tags MAP<STRING, STRING>,
-        settings STRUCT<photon: BOOLEAN, development: BOOLEAN, continuous: BOOLEAN,
-            serverless: BOOLEAN, edition: STRING, channel: STRING>,
-        configuration MAP<STRING, STRING>,
-        change_time TIMESTAMP, delete_time TIMESTAMP
-    """,
-    # ---- marketplace -----------------------------------------------------------------
-    "system.marketplace.listing_access_events": """
-        account_id STRING, metastore_id STRING, metastore_cloud STRING,
-        metastore_region STRING, provider_id STRING, provider_name STRING,
-        listing_id STRING, listing_name STRING,
-        consumer_delta_sharing_recipient_name STRING,
-        consumer_delta_sharing_recipient_type STRING, consumer_cloud STRING,
-        consumer_region STRING, consumer_metastore_id STRING, consumer_email STRING,
-        consumer_name STRING, consumer_company STRING, consumer_intended_use STRING,
-        consumer_comments STRING, event_type STRING, event_date DATE,
-        event_time TIMESTAMP
-    """,
-    "system.marketplace.listing_funnel_events": """
-        account_id STRING, metastore_id STRING, metastore_cloud STRING,
-        metastore_region STRING, provider_id STRING, provider_name STRING,
-        listing_id STRING, listing_name STRING, event_type STRING,
-        event_time TIMESTAMP, event_date DATE, consumer_cloud STRING,
-        consumer_region STRING
-    """,
-    # ---- mlflow ----------------------------------------------------------------------
-    "system.mlflow.experiments_latest": """
-        account_id STRING, update_time TIMESTAMP, delete_time TIMESTAMP,
-        experiment_id STRING, workspace_id STRING, name STRING, create_time TIMESTAMP
-    """,
-    "system.mlflow.run_metrics_history": """
-        account_id STRING, insert_time TIMESTAMP, record_id STRING, workspace_id STRING,
-        experiment_id STRING, run_id STRING, metric_name STRING,
-        metric_time TIMESTAMP, metric_step BIGINT, metric_value DOUBLE
-    """,
-    "system.mlflow.runs_latest": """
-        account_id STRING, update_time TIMESTAMP, delete_time TIMESTAMP,
-        workspace_id STRING, run_id STRING, experiment_id STRING, created_by STRING,
-        start_time TIMESTAMP, end_time TIMESTAMP, run_name STRING, status STRING,
-        params MAP<STRING, STRING>, tags MAP<STRING, STRING>,
-        aggregated_metrics ARRAY<STRUCT<metric_name: STRING, latest_value: DOUBLE,
-            min_value: DOUBLE, max_value: DOUBLE>>
-    """,
-    # ---- query -----------------------------------------------------------------------
-    "system.query.history": """
-        account_id STRING, workspace_id STRING, statement_id STRING, session_id STRING,
-        execution_status STRING,
-        compute STRUCT<type: STRING, cluster_id: STRING, warehouse_id: STRING>,
-        executed_by_user_id STRING, executed_by STRING, statement_text STRING,
-        statement_type STRING, error_message STRING, client_application STRING,
-        client_driver STRING, total_duration_ms BIGINT,
-        waiting_for_compute_duration_ms BIGINT, waiting_at_capacity_duration_ms BIGINT,
-        execution_duration_ms BIGINT, compilation_duration_ms BIGINT,
-        total_task_duration_ms BIGINT, result_fetch_duration_ms BIGINT,
-        start_time TIMESTAMP, end_time TIMESTAMP, update_time TIMESTAMP,
-        read_partitions BIGINT, pruned_files BIGINT, read_files BIGINT,
-        read_rows BIGINT, produced_rows BIGINT, read_bytes BIGINT,
-        read_io_cache_percent INT, from_result_cache BOOLEAN,
-        spilled_local_bytes BIGINT, written_bytes BIGINT, shuffle_read_bytes BIGINT,
-        query_source STRUCT<
-            job_info: STRUCT<job_id: STRING, job_run_id: STRING, job_task_run_id: STRING>,
-            legacy_dashboard_id: STRING, dashboard_id: STRING, alert_id: STRING,
-            notebook_id: STRING, sql_query_id: STRING, genie_space_id: STRING,
-            pipeline_info: STRUCT<pipeline_id: STRING, pipeline_update_id: STRING>>,
-        executed_as STRING, executed_as_user_id STRING
-    """,
-    # ---- serving ---------------------------------------------------------------------
-    "system.serving.endpoint_usage": """
-        account_id STRING, workspace_id STRING, client_request_id STRING,
-        databricks_request_id STRING, requester STRING, status_code INT,
-        request_time TIMESTAMP, input_token_count BIGINT, output_token_count BIGINT,
-        input_character_count BIGINT, output_character_count BIGINT,
-        usage_context MAP<STRING, STRING>, request_streaming BOOLEAN,
-        served_entity_id STRING
-    """,
-    "system.serving.served_entities": """
-        served_entity_id STRING, account_id STRING, workspace_id STRING,
-        created_by STRING, endpoint_name STRING, endpoint_id STRING,
-        served_entity_name STRING, entity_type STRING, entity_name STRING,
-        entity_version STRING, endpoint_config_version INT, task STRING,
-        external_model_config STRUCT<provider: STRING, model_name: STRING>,
-        foundation_model_config STRUCT<min_provisioned_throughput: INT,
-            max_provisioned_throughput: INT>,
-        custom_model_config STRUCT<min_concurrency: INT, max_concurrency: INT,
-            compute_type: STRING>,
-        change_time TIMESTAMP, endpoint_delete_time TIMESTAMP
-    """,
-    # ---- sharing / storage -----------------------------------------------------------
-    "system.sharing.materialization_history": """
-        sharing_materialization_id STRING, account_id STRING, workspace_id STRING,
-        recipient_name STRING, provider_name STRING, share_name STRING,
-        schema_name STRING, table_name STRING, created_at TIMESTAMP
-    """,
-    "system.storage.predictive_optimization_operations_history": """
-        account_id STRING, workspace_id STRING, start_time TIMESTAMP, end_time TIMESTAMP,
-        metastore_name STRING, metastore_id STRING, catalog_name STRING,
-        schema_name STRING, table_id STRING, table_name STRING, operation_type STRING,
-        operation_id STRING, operation_status STRING,
-        operation_metrics MAP<STRING, STRING>, usage_unit STRING,
-        usage_quantity DECIMAL(38,18)
-    """,
+def split_top_level(text: str) -> list[str]:
+    """``a:int,b:struct<c:int,d:int>`` -> ``["a:int", "b:struct<c:int,d:int>"]``."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += ch in "<("
+        depth -= ch in ">)"
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def spark_type_ddl(dbx_type: str) -> str:
+    """``struct<default:decimal(38,18)>`` -> ``STRUCT<`default`: DECIMAL(38,18)>``: field names are
+    quoted because the documented ones include SQL keywords (``default``, ``function``, ``window``)."""
+    t = dbx_type.strip()
+    low = t.lower()
+    if low.startswith("struct<") and t.endswith(">"):
+        fields = []
+        for field in split_top_level(t[len("struct<"):-1]):
+            name, _, ftype = field.partition(":")
+            if not name or not ftype:
+                raise ValueError(f"bad struct field {field!r} in {dbx_type!r}")
+            fields.append(f"`{name.strip()}`: {spark_type_ddl(ftype)}")
+        return "STRUCT<" + ", ".join(fields) + ">"
+    if low.startswith("map<") and t.endswith(">"):
+        kv = split_top_level(t[len("map<"):-1])
+        if len(kv) != 2:
+            raise ValueError(f"bad map type {dbx_type!r}")
+        return f"MAP<{spark_type_ddl(kv[0])}, {spark_type_ddl(kv[1])}>"
+    if low.startswith("array<") and t.endswith(">"):
+        return f"ARRAY<{spark_type_ddl(t[len('array<'):-1])}>"
+    if "<" in t or not t:
+        raise ValueError(f"bad type {dbx_type!r}")
+    return t.upper()
+
+
+def load_schema_file(path: str = SCHEMA_FILE) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    for i, table in enumerate(doc.get("tables", [])):
+        where = f"{path}: tables[{i}]"
+        if not isinstance(table.get("source"), str) or not table.get("columns"):
+            raise ValueError(f"{where}: needs 'source' and a non-empty 'columns'")
+        names = [c.get("name") for c in table["columns"]]
+        if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
+            raise ValueError(f"{where} ({table['source']}): column names must be unique non-empty strings")
+    return doc
+
+
+def _table_ddl(table: dict) -> str:
+    return ", ".join(f"`{c['name']}` {spark_type_ddl(c['type'])}" for c in table["columns"])
+
+
+SCHEMA_DOC: dict = load_schema_file()
+
+#: system table name -> Spark DDL column list, generated from the schema file.
+SYSTEM_TABLES: dict[str, str] = {t["source"]: _table_ddl(t) for t in SCHEMA_DOC["tables"]}
+
+#: system table name -> [(column, Databricks type)] as documented in the schema file.
+DOCUMENTED_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    t["source"]: [(c["name"], c["type"]) for c in t["columns"]] for t in SCHEMA_DOC["tables"]
 }
 
 
@@ -455,7 +209,9 @@ def _sample(col: str, dtype: T.DataType, i: int) -> Any:
         return BASE_TIME + dt.timedelta(minutes=i)
     if isinstance(dtype, T.DateType):
         return (BASE_TIME + dt.timedelta(minutes=i)).date()
-    if isinstance(dtype, (T.IntegerType, T.LongType, T.ShortType, T.ByteType)):
+    if isinstance(dtype, T.ByteType):
+        return i % 128
+    if isinstance(dtype, (T.IntegerType, T.LongType, T.ShortType)):
         return i
     if isinstance(dtype, (T.DoubleType, T.FloatType)):
         return float(i)

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 
+import dlt
 import pytest
 
 from notebook_loader import load_notebook as load_notebook_module
@@ -24,7 +25,7 @@ T0 = dt.datetime(2025, 3, 1, 12, 0, 0)
 
 @pytest.fixture(scope="module")
 def entries():
-    """The 8 merge entries, sources mapped to their local stand-ins."""
+    """The merge entries, sources mapped to their local stand-ins."""
     with open(REGISTRY, encoding="utf-8") as fh:
         tables = json.load(fh)["tables"]
     return [dict(t, source=local_name(t["source"])) for t in tables if t["mode"] == "merge"]
@@ -72,11 +73,11 @@ def _rows(spark, table, drop=("bronze_ingestion_timestamp",)):
     return sorted(json.dumps(r.asDict(recursive=True), default=str, sort_keys=True) for r in df.collect())
 
 
-# ---- one full run over all 8 tables (module scope: the expensive part runs once) --------
+# ---- one full run over all merge tables (module scope: the expensive part runs once) --------
 
 @pytest.fixture(scope="module")
 def full_run(spark, entries):
-    """8 sources with 3 rows each -> setup twice -> MERGE twice; records what happened."""
+    """Every merge source with 3 rows -> setup twice -> MERGE twice; records what happened."""
     setup = load_notebook_module(SETUP, spark=spark)
     merge = load_notebook_module(MERGE, spark=spark)
     schema = "bronze_full_run"
@@ -270,3 +271,66 @@ def test_a_broken_source_does_not_stop_the_others(spark, setup_nb, merge_nb, loa
     printed = capsys.readouterr().out
     assert "node_types" in printed and "failed" in printed and "query_history" in printed
     assert spark.table(f"{bronze}.query_history").count() == 1
+
+
+# ---- tables updated in place (docs/registry-contract.md, "Tables updated in place") -------
+
+def _run_latest(i, run_id, status, update_time, end_time=None):
+    return make_row("system.mlflow.runs_latest", i, workspace_id="1", run_id=run_id, status=status,
+                    update_time=update_time, end_time=end_time)
+
+
+def test_an_in_place_update_of_runs_latest_reaches_bronze(spark, setup_nb, merge_nb, load_notebook, entries, bronze,
+                                                          checkpoint_dir):
+    """system.mlflow.runs_latest rewrites a run's row when it finishes. The streaming read the
+    pipelines use (skipChangeCommits) never sees that UPDATE commit; the MERGE does."""
+    runs = _entry(entries, "mlflow_runs_latest")
+    assert (runs["mode"], runs["keys"], runs["sequenceBy"]) == ("merge", ["workspace_id", "run_id"], "update_time")
+    source = create_system_table(spark, "system.mlflow.runs_latest", replace=True, rows=[
+        _run_latest(0, "r1", "RUNNING", T0), _run_latest(1, "r2", "RUNNING", T0)])
+    _setup(spark, setup_nb, [runs], bronze)
+    target = f"{bronze}.{runs['name']}"
+
+    # The control: the streaming read of notebooks/bronze_streaming_pipeline.py on the same source
+    # (imported as the mlflow pipeline would run it; the conf is restored after the test).
+    with open(REGISTRY, encoding="utf-8") as fh:
+        streamed = [t for t in json.load(fh)["tables"] if t["domain"] == "mlflow" and t["mode"] == "stream"]
+    spark.conf.set("observability.tables", json.dumps(streamed))
+    dlt.reset()
+    pipeline = load_notebook("notebooks/bronze_streaming_pipeline.py")
+    dlt.reset()
+
+    def stream_once():
+        query = (pipeline.read_system_table_stream(spark, source).writeStream.format("delta")
+                 .option("checkpointLocation", checkpoint_dir).trigger(availableNow=True).toTable(f"{bronze}.stream_control"))
+        query.awaitTermination(180)
+        assert query.exception() is None
+
+    def bronze_state():
+        return {r.run_id: (r.status, r.update_time) for r in spark.table(target).collect()}
+
+    [first] = merge_nb.merge_all(spark, LOCAL_CATALOG, bronze, [runs])
+    stream_once()
+    assert (first.inserted, first.updated) == (2, 0)
+    assert bronze_state() == {"r1": ("RUNNING", T0), "r2": ("RUNNING", T0)}
+
+    finished = T0 + dt.timedelta(minutes=42)
+    spark.sql(f"UPDATE {source} SET status = 'FINISHED', end_time = TIMESTAMP '{finished}', "
+              f"update_time = TIMESTAMP '{finished}' WHERE run_id = 'r1'")
+    assert spark.sql(f"DESCRIBE HISTORY {source}").first().operation == "UPDATE"  # a change commit
+
+    [second] = merge_nb.merge_all(spark, LOCAL_CATALOG, bronze, [runs])
+    stream_once()
+    assert (second.inserted, second.updated) == (0, 1)
+    assert bronze_state() == {"r1": ("FINISHED", finished), "r2": ("RUNNING", T0)}
+    assert spark.table(target).filter("run_id = 'r1'").first().end_time == finished
+    # What the append-only stream made of the same history: the update never arrived.
+    assert {r.run_id: r.status for r in spark.table(f"{bronze}.stream_control").collect()} == {"r1": "RUNNING", "r2": "RUNNING"}
+
+
+def test_every_latest_table_in_the_registry_is_merged(entries):
+    """`_latest` tables hold the current state, rewritten in place: none may be streamed."""
+    with open(REGISTRY, encoding="utf-8") as fh:
+        registry = json.load(fh)["tables"]
+    latest = {t["name"]: t["mode"] for t in registry if t["source"].endswith("_latest")}
+    assert latest == {"workspaces_latest": "merge", "mlflow_experiments_latest": "merge", "mlflow_runs_latest": "merge"}

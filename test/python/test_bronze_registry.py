@@ -13,7 +13,8 @@ FIELDS = {"name", "source", "domain", "mode", "keys", "sequenceBy", "retentionDa
           "dataClassification", "entityType", "description"}
 PIPELINE_DOMAINS = {"access", "billing", "compute", "lakeflow", "marketplace", "mlflow", "serving", "sharing"}
 
-# docs/reference notes §4.1: the 27 streaming tables.
+# docs/reference notes §4.1: the streaming tables, less the two MLflow `_latest` tables, which are
+# updated in place and so MERGEd (docs/registry-contract.md, "Tables updated in place").
 STREAM_SOURCES = {
     "system.access." + t for t in ("audit", "table_lineage", "column_lineage", "clean_room_events",
                                    "inbound_network", "outbound_network")
@@ -24,11 +25,11 @@ STREAM_SOURCES = {
     "system.lakeflow." + t for t in ("jobs", "job_tasks", "job_run_timeline", "job_task_run_timeline",
                                      "pipelines", "pipeline_update_timeline")
 } | {"system.marketplace.listing_access_events", "system.marketplace.listing_funnel_events",
-     "system.mlflow.experiments_latest", "system.mlflow.runs_latest", "system.mlflow.run_metrics_history",
+     "system.mlflow.run_metrics_history",
      "system.serving.served_entities", "system.serving.endpoint_usage",
      "system.sharing.materialization_history"}
 
-# §4.2: the 8 non-streaming tables, bronze name -> source.
+# §4.2: the 8 non-streaming tables plus the MLflow `_latest` tables, bronze name -> source.
 MERGE_TABLES = {
     "assistant_events": "system.access.assistant_events",
     "workspaces_latest": "system.access.workspaces_latest",
@@ -38,6 +39,8 @@ MERGE_TABLES = {
     "data_classification_results": "system.data_classification.results",
     "data_quality_monitoring_table_results": "system.data_quality_monitoring.table_results",
     "query_history": "system.query.history",
+    "mlflow_experiments_latest": "system.mlflow.experiments_latest",
+    "mlflow_runs_latest": "system.mlflow.runs_latest",
 }
 
 
@@ -70,7 +73,7 @@ def test_counts_and_membership(tables):
     assert len(tables) == 35
     stream = {t["source"] for t in tables if t["mode"] == "stream"}
     merge = {t["name"]: t["source"] for t in tables if t["mode"] == "merge"}
-    assert len(stream) == 27 and stream == STREAM_SOURCES
+    assert len(stream) == 25 and stream == STREAM_SOURCES
     assert merge == MERGE_TABLES
 
 

@@ -163,7 +163,7 @@ def test_every_pipeline_configuration_declares_its_tables(spark, load_notebook, 
         load_notebook(NOTEBOOK)
         assert [d.name for d in dlt.registered("table")] == [e["name"] for e in _entries(registry, domain)]
     dlt.reset()
-    assert sum(len(_entries(registry, d)) for d in {t["domain"] for t in registry}) == 27
+    assert sum(len(_entries(registry, d)) for d in {t["domain"] for t in registry}) == 25
 
 
 def test_ingestion_metadata_is_not_a_source_column(spark, registry):

@@ -54,7 +54,7 @@ def test_nested_columns_match_the_real_tables(spark):
     usage = spark.table("system_billing.usage").schema
     assert isinstance(usage["usage_metadata"].dataType, T.StructType)
     assert "job_id" in usage["usage_metadata"].dataType.fieldNames()
-    assert usage["identity_metadata"].dataType.fieldNames() == ["run_as", "created_by", "owned_by"]
+    assert usage["identity_metadata"].dataType.fieldNames() == ["run_as", "created_by", "owned_by", "run_by"]
     assert isinstance(usage["usage_quantity"].dataType, T.DecimalType)
     audit = spark.table("system_access.audit").schema
     assert isinstance(audit["request_params"].dataType, T.MapType)

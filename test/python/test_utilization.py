@@ -1,0 +1,142 @@
+"""Gold job_run_utilization, the job_rightsizing view and the job_overprovisioned alert
+(sql/gold/utilization_setup.sql, utilization.sql, utilization_alert.sql) on real Spark + Delta.
+
+Bronze node_timeline / node_types / job_task_run_timeline come from the documented schemas
+(system_table_schemas.json). gold job_runs is the run model of sql/gold/setup.sql (helper C);
+until that file is on this branch the test creates the contract's columns of it (PLAN.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from sqlharness import run_sql, run_sql_file
+from test_analytics_support import create_bronze_table, params
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+NOW = dt.datetime.now().replace(second=0, microsecond=0)
+MIN = dt.timedelta(minutes=1)
+JOB_RUNS_CONTRACT = """workspace_id STRING, job_id STRING, run_id STRING, job_name STRING, trigger_type STRING,
+    run_type STRING, run_as STRING, first_start_time TIMESTAMP, last_end_time TIMESTAMP, run_date DATE,
+    execution_seconds DOUBLE, attempts INT, is_repaired BOOLEAN, result_state STRING, termination_code STRING,
+    first_failure_state STRING, first_failure_code STRING, outcome STRING, dbus DECIMAL(38,18), usd DECIMAL(38,18)"""
+
+
+def _job_runs(spark, schema):
+    if os.path.exists(os.path.join(ROOT, "sql", "gold", "setup.sql")):
+        run_sql_file(spark, "sql/gold/setup.sql", params(gold_schema=schema, bronze_schema=schema))
+    else:
+        spark.sql(f"CREATE TABLE {schema}.job_runs ({JOB_RUNS_CONTRACT}) USING DELTA")
+
+
+def _run(spark, schema, job_id, run_id, start, minutes, outcome="succeeded"):
+    end = start + minutes * MIN
+    spark.sql(f"INSERT INTO {schema}.job_runs (workspace_id, job_id, run_id, first_start_time, last_end_time, outcome) "
+              f"VALUES ('1', '{job_id}', '{run_id}', TIMESTAMP '{start}', TIMESTAMP '{end}', '{outcome}')")
+
+
+def _task(job_id, run_id, start, minutes, clusters):
+    return {"workspace_id": "1", "job_id": job_id, "job_run_id": run_id, "run_id": f"t-{run_id}", "task_key": "main",
+            "period_start_time": start, "period_end_time": start + minutes * MIN, "compute_ids": clusters,
+            "result_state": "SUCCEEDED"}
+
+
+def _minutes(cluster, start, minutes, workers, cpu, mem, node_type="m5.xlarge", first_instance=0):
+    """node_timeline rows: a driver plus `workers` workers, one row per instance and minute."""
+    rows = []
+    for m in range(minutes):
+        t = start + m * MIN
+        for i in range(workers + 1):
+            rows.append({"workspace_id": "1", "cluster_id": cluster, "instance_id": f"{cluster}-{first_instance + i}",
+                         "start_time": t, "end_time": t + MIN, "driver": i == 0, "node_type": node_type,
+                         "cpu_user_percent": cpu * 0.8, "cpu_system_percent": cpu * 0.2, "cpu_wait_percent": 1.0,
+                         "mem_used_percent": mem, "mem_swap_percent": 0.0,
+                         "network_sent_bytes": 1000, "network_received_bytes": 2000})
+    return rows
+
+
+@pytest.fixture
+def platform(spark, fresh_schema):
+    s = fresh_schema
+    _job_runs(spark, s)
+    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(gold_schema=s))
+    t0 = NOW - dt.timedelta(hours=6)
+    create_bronze_table(spark, s, "system.compute.node_types", [
+        {"account_id": "a", "node_type": "m5.xlarge", "core_count": 4.0, "memory_mb": 16384, "gpu_count": 0}])
+    # busy: 2 workers at 85 % CPU
+    _run(spark, s, "busy", "b1", t0, 10)
+    # over-provisioned: 4 workers at 6 % CPU, 20 % memory; a hot minute AFTER the run must not count
+    _run(spark, s, "over", "o1", t0, 10)
+    # resize: 1 worker for 5 minutes, then 3
+    _run(spark, s, "resize", "r1", t0, 10)
+    # serverless: no cluster id
+    _run(spark, s, "serverless", "s1", t0, 10)
+    # shared all-purpose cluster: two jobs overlapping on c-shared, both idle
+    _run(spark, s, "shared_a", "sa1", t0, 10)
+    _run(spark, s, "shared_b", "sb1", t0 + 5 * MIN, 10)
+    create_bronze_table(spark, s, "system.lakeflow.job_task_run_timeline", [
+        _task("busy", "b1", t0, 10, ["c-busy"]), _task("over", "o1", t0, 10, ["c-over"]),
+        _task("resize", "r1", t0, 10, ["c-resize"]), _task("serverless", "s1", t0, 10, []),
+        _task("shared_a", "sa1", t0, 10, ["c-shared"]), _task("shared_b", "sb1", t0 + 5 * MIN, 10, ["c-shared"])])
+    create_bronze_table(spark, s, "system.compute.node_timeline",
+                        _minutes("c-busy", t0, 10, 2, 85.0, 70.0)
+                        + _minutes("c-over", t0, 10, 4, 6.0, 20.0)
+                        + _minutes("c-over", t0 + 10 * MIN, 3, 4, 99.0, 95.0)  # after the run
+                        + _minutes("c-resize", t0, 5, 1, 60.0, 50.0)
+                        + _minutes("c-resize", t0 + 5 * MIN, 5, 3, 60.0, 50.0, first_instance=10)
+                        + _minutes("c-shared", t0, 15, 2, 3.0, 10.0))
+    return s
+
+
+def _refresh(spark, s, lookback="0"):
+    run_sql_file(spark, "sql/gold/utilization.sql", params(bronze_schema=s, gold_schema=s, lookback_hours=lookback))
+    return {r.run_id: r for r in spark.table(f"{s}.job_run_utilization").collect()}
+
+
+def _alert(spark, s, cpu=20, mem=40, min_runs=1):
+    p = params(gold_schema=s, threshold=str(cpu), mem_threshold=str(mem), min_runs=str(min_runs))
+    return run_sql_file(spark, "sql/gold/utilization_alert.sql", p)
+
+
+def test_utilization_per_run(spark, platform):
+    rows = _refresh(spark, platform)
+    busy, over, resize, serverless = rows["b1"], rows["o1"], rows["r1"], rows["s1"]
+    assert (busy.compute_kind, busy.cluster_id, busy.max_nodes, busy.node_minutes) == ("classic", "c-busy", 3, 30)
+    assert busy.avg_cpu_percent == pytest.approx(85.0) and busy.peak_mem_used_percent == pytest.approx(70.0)
+    assert (busy.worker_node_type, busy.worker_core_count, busy.worker_memory_mb) == ("m5.xlarge", 4.0, 16384)
+    assert busy.network_received_bytes == 30 * 2000 and busy.note is None
+    # only the minutes inside the run window: the hot minutes after it do not count
+    assert over.peak_cpu_percent == pytest.approx(6.0) and over.node_minutes == 50 and over.max_nodes == 5
+    assert (resize.min_nodes, resize.max_nodes) == (2, 4)
+    assert serverless.compute_kind == "serverless" and serverless.cluster_id is None
+    assert serverless.avg_cpu_percent is None and serverless.node_minutes is None and "serverless" in serverless.note
+    for run_id in ("sa1", "sb1"):
+        assert rows[run_id].shared_with_runs == 1 and "shared" in rows[run_id].note
+
+
+def test_the_alert_fires_only_on_the_overprovisioned_job(spark, platform):
+    _refresh(spark, platform)
+    fired = _alert(spark, platform)
+    assert [(r.job_id, r.alert_key) for r in fired] == [("over", "1/over")]
+    assert set(fired[0].asDict()) == {"alert_key", "job_id", "severity", "message", "value"}
+    assert fired[0].value == pytest.approx(6.0) and "5 nodes" in fired[0].message
+    assert _alert(spark, platform, cpu=5) == []  # the threshold is per environment
+    assert _alert(spark, platform, min_runs=2) == []  # one run is not enough when asked for two
+    signals = {r.job_id: r for r in run_sql(spark, f"SELECT * FROM {platform}.job_rightsizing")}
+    assert "serverless" not in signals and signals["shared_a"].shared_runs == 1
+
+
+def test_a_second_refresh_touches_only_new_runs(spark, platform):
+    first = _refresh(spark, platform)
+    again = _refresh(spark, platform)
+    assert {k: v.refreshed_at for k, v in again.items()} == {k: v.refreshed_at for k, v in first.items()}
+    later = NOW - dt.timedelta(hours=1)
+    _run(spark, platform, "busy", "b2", later, 5)
+    create_bronze_table(spark, platform, "system.lakeflow.job_task_run_timeline", [_task("busy", "b2", later, 5, ["c-busy"])])
+    create_bronze_table(spark, platform, "system.compute.node_timeline", _minutes("c-busy", later, 5, 2, 40.0, 30.0))
+    third = _refresh(spark, platform)
+    assert set(third) == set(first) | {"b2"}
+    assert third["b2"].avg_cpu_percent == pytest.approx(40.0)
+    assert {k: third[k].refreshed_at for k in first} == {k: v.refreshed_at for k, v in first.items()}
