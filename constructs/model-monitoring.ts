@@ -2,6 +2,7 @@ import { DataDatabricksRegisteredModel } from "@cdktf/provider-databricks/lib/da
 import * as path from "path";
 import { Construct } from "constructs";
 import { Fn } from "./core";
+import { driftAlertQuery, driftStatistics } from "./drift-statistics";
 import { throwIfProblems } from "./errors";
 import { MONITOR_GRANULARITIES, MONITOR_PROBLEM_TYPES, InferenceMonitor } from "./inference-monitor";
 import { InferenceFeature, InferenceTableColumns, ProcessedInferenceTable } from "./inference-table";
@@ -11,8 +12,6 @@ import { SERVING_WORKLOAD_SIZES, SERVING_WORKLOAD_TYPES, ServedModelEndpoint, Se
 import { SqlAlert } from "./sql-alert";
 import { WorkspaceSource } from "./workspace-source";
 
-/** Drift-table metrics bounded by 0..1, so one threshold scale fits all (Lakehouse Monitoring drift table). */
-export const DRIFT_METRICS = ["js_distance", "tv_distance", "l_infinity_distance"] as const;
 
 /** One served and monitored model, every setting explicit. */
 export interface MonitoredModelSpec {
@@ -50,7 +49,11 @@ export interface MonitoredModelSpec {
     readonly refreshSchedule: { readonly quartzCron: string; readonly timezone: string };
     readonly retentionDays: number;
     readonly driftThreshold: number;
-    readonly driftMetric: (typeof DRIFT_METRICS)[number];
+    /**
+     * Replaces the contract's default statistic of its column kind (sql/registry/drift_statistics.json).
+     * @default - js_distance for categorical columns, ks_test.statistic for numeric ones
+     */
+    readonly driftMetric?: string;
     /** When the drift alert is evaluated; after the refresh. */
     readonly alertSchedule: JobScheduleSpec;
   };
@@ -177,7 +180,7 @@ export class ModelMonitoring extends Construct {
 
       const driftAlert = new SqlAlert(scopeOf, "DriftAlert", {
         displayName: `${prefix}MLOps drift: ${m.endpointName}`,
-        queryText: driftAlertQuery(monitor.driftMetricsTableName, m.monitoring.driftMetric, m.monitoring.granularities[0]),
+        queryText: driftAlertQuery(monitor.driftMetricsTableName, m.monitoring.granularities[0], m.monitoring.driftThreshold, m.monitoring.driftMetric),
         warehouseId: props.warehouseId,
         column: "drift",
         aggregation: "MAX",
@@ -191,7 +194,7 @@ export class ModelMonitoring extends Construct {
         runAsServicePrincipal: props.runAsServicePrincipal,
         // The notebook's folder: it exists once the notebook is uploaded (the reference orders that).
         parentPath: Fn.dirname(notebook.path),
-        customSummary: `${m.monitoring.driftMetric} of ${m.endpointName} above ${m.monitoring.driftThreshold} against the training baseline`,
+        customSummary: `${driftSummary(m.monitoring.driftMetric)} of ${m.endpointName} above ${m.monitoring.driftThreshold} against the training baseline`,
       });
 
       tasks.push({
@@ -235,18 +238,9 @@ export class ModelMonitoring extends Construct {
   }
 }
 
-/**
- * Latest-window baseline drift of every column (prediction and features), table level (no
- * slice), one granularity. Returns no rows until the monitor has refreshed once.
- */
-export function driftAlertQuery(driftTable: string, metric: string, granularity: string): string {
-  const base = `FROM ${driftTable}\nWHERE drift_type = 'BASELINE' AND slice_key IS NULL AND granularity = '${granularity}'`;
-  return [
-    `SELECT column_name, \`window\`.start AS window_start, ${metric} AS drift`,
-    base,
-    `  AND ${metric} IS NOT NULL`,
-    `  AND \`window\`.start = (SELECT MAX(\`window\`.start) ${base.replace("\n", " ")})`,
-  ].join("\n");
+function driftSummary(override?: string): string {
+  const s = driftStatistics(override);
+  return `drift (${s.categorical} for categorical, ${s.numeric} for numeric columns)`;
 }
 
 /** Resolves a model alias to its version number at plan time. */

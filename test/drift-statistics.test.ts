@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DRIFT_METRICS, PROBLEM_TYPES } from "../stacks/config/mlops-schema";
+import { DRIFT_METRICS } from "../constructs/drift-statistics";
+import { MONITOR_PROBLEM_TYPES as PROBLEM_TYPES } from "../constructs/inference-monitor";
 import { PROJECT_ROOT } from "./helpers";
 
 // sql/registry/drift_statistics.json (which drift statistic the alert reads per column kind)

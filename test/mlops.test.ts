@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { driftStatistics } from "../constructs/drift-statistics";
 import { ConfigError, loadEnvironmentFile } from "../stacks/config/load";
 import { EnvironmentConfig } from "../stacks/config/schema";
 import { PROJECT_ROOT, TfJson, exampleConfigs, resourcesOf, synthStack, tempDir } from "./helpers";
@@ -141,13 +142,23 @@ describe("MLOps monitoring per environment (the reference's settings table)", ()
   test("the drift alert reads the monitor's drift table: latest window, baseline drift, no slices", () => {
     const alert = one("prod", "databricks_alert_v2");
     const query = alert.query_text as string;
-    expect(query).toMatch(/FROM \$\{databricks_quality_monitor\.Mlops_ChurnClassifier_Monitor_\w+\.drift_metrics_table_name\}/);
-    expect(query).toContain("js_distance AS drift");
-    expect(query).toContain("drift_type = 'BASELINE' AND slice_key IS NULL AND granularity = '1 day'");
-    expect(query).toContain("`window`.start = (SELECT MAX(`window`.start)");
+    expect(query).toMatch(/FROM IDENTIFIER\('\$\{databricks_quality_monitor\.Mlops_ChurnClassifier_Monitor_\w+\.drift_metrics_table_name\}'\)/);
+    // Each column kind by its own statistic (sql/registry/drift_statistics.json defaults).
+    expect(query).toContain("CASE 'js_distance'");
+    expect(query).toContain("CASE 'ks_statistic'");
+    expect(query).toContain("drift_type = 'BASELINE'");
+    expect(query).toContain("AND granularity = '1 day'");
+    expect(query).toContain("> CAST('0.05' AS DOUBLE)");
+    expect(query).not.toMatch(/:[a-z_]+_statistic|:drift_table|:threshold/);
     expect(alert.display_name).toBe("[prod] MLOps drift: prod-churn-classifier");
     expect((alert.evaluation as R).empty_result_state).toBe("OK");
     expect(alert.parent_path).toMatch(/^\$\{dirname\(databricks_notebook\.Mlops_UnpackNotebook_\w+\.path\)\}$/);
+  });
+
+  test("a driftMetric override replaces the default of its own column kind only", () => {
+    expect(driftStatistics("population_stability_index")).toEqual({ categorical: "js_distance", numeric: "population_stability_index" });
+    expect(driftStatistics("chi_squared_pvalue")).toEqual({ categorical: "chi_squared_pvalue", numeric: "ks_statistic" });
+    expect(() => driftStatistics("psi")).toThrow(/unknown drift statistic "psi"/);
   });
 
   test("one unpack job with a task per model, running the deployed notebook", () => {
@@ -222,7 +233,7 @@ describe("mlops configuration errors are clear", () => {
     [
       "a negative drift threshold",
       PROD.replace("      template: classification\n", "      template: classification\n      monitoring: { driftThreshold: -0.1 }\n"),
-      "environments/prod.yaml: mlops.models[0].monitoring.driftThreshold: expected a number between 0 and 1, got -0.1",
+      "environments/prod.yaml: mlops.models[0].monitoring.driftThreshold: expected a number of 0 or more, got -0.1",
     ],
     ["a missing baseline", PROD.replace("      baselineTable: ml_models.churn.churn_training\n", ""), "environments/prod.yaml: mlops.models[0].baselineTable: required (expected string)"],
     [

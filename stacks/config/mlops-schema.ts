@@ -2,7 +2,7 @@ import { z } from "zod";
 import { principal, quartzCron, timezoneId } from "./fields";
 import { MONITOR_GRANULARITIES, MONITOR_PROBLEM_TYPES } from "../../constructs/inference-monitor";
 import { FEATURE_TYPES, FIXED_PROCESSED_COLUMNS } from "../../constructs/mlops-contract";
-import { DRIFT_METRICS } from "../../constructs/model-monitoring";
+import { DRIFT_METRICS, driftStatistic } from "../../constructs/drift-statistics";
 import { SERVING_WORKLOAD_SIZES, SERVING_WORKLOAD_TYPES } from "../../constructs/served-model-endpoint";
 
 /**
@@ -74,13 +74,24 @@ const monitoringSettings = z.strictObject({
   /** Days of processed inferences kept. @default 90 */
   retentionDays: z.int().min(1).max(3650).optional(),
   /** Drift above this fires the alert. @default - by tier: 0.1 / 0.1 / 0.05 */
-  driftThreshold: z.number().min(0, "expected a number between 0 and 1").max(1, "expected a number between 0 and 1").optional(),
-  driftMetric: z.enum(DRIFT_METRICS).default("js_distance"),
+  driftThreshold: z.number().min(0, "expected a number of 0 or more").optional(),
+  /**
+   * Statistic replacing the default of its column kind (sql/registry/drift_statistics.json).
+   * @default - js_distance for categorical columns, ks_statistic for numeric ones
+   */
+  driftMetric: z.enum(DRIFT_METRICS).optional(),
   /** When the drift alert is evaluated; after the refresh. */
   alertCron: quartzCron.default("0 0 6 * * ?"),
   /** @default - by tier: UNPAUSED in production, PAUSED elsewhere (stacks/config/resolve.ts) */
   alertPauseStatus: z.enum(["PAUSED", "UNPAUSED"]).optional(),
-});
+})
+  .superRefine((m, ctx) => {
+    // One threshold is compared with both kinds' statistics: it must fit each bounded one's range.
+    const bounded = m.driftMetric === undefined || driftStatistic(m.driftMetric).range[1] !== null;
+    if (bounded && m.driftThreshold !== undefined && m.driftThreshold > 1) {
+      ctx.addIssue({ code: "custom", path: ["driftThreshold"], message: "expected a number between 0 and 1", input: m.driftThreshold });
+    }
+  });
 
 const modelSchema = z
   .strictObject({
