@@ -92,6 +92,33 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.pipel
   refreshed_at         TIMESTAMP
 ) COMMENT 'One row per pipeline update (workspace_id, pipeline_id, update_id) (gold)';
 
+CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced') (
+  record_id               STRING    COMMENT 'billing.usage record_id (one row per record, bronze duplicates collapsed)',
+  account_id              STRING,
+  workspace_id            STRING,
+  cloud                   STRING,
+  sku_name                STRING,
+  usage_date              DATE,
+  usage_start_time        TIMESTAMP,
+  usage_end_time          TIMESTAMP,
+  usage_unit              STRING,
+  usage_quantity          DECIMAL(38,18) COMMENT 'Negative for RETRACTION records',
+  record_type             STRING    COMMENT 'ORIGINAL | RETRACTION | RESTATEMENT',
+  billing_origin_product  STRING,
+  custom_tags             MAP<STRING, STRING>,
+  job_id                  STRING    COMMENT 'usage_metadata.job_id',
+  job_run_id              STRING    COMMENT 'usage_metadata.job_run_id',
+  dlt_pipeline_id         STRING,
+  dlt_update_id           STRING,
+  warehouse_id            STRING,
+  endpoint_id             STRING,
+  entity_type             STRING    COMMENT 'JOB | PIPELINE | WAREHOUSE | SERVING_ENDPOINT | OTHER',
+  entity_id               STRING,
+  unit_price              DECIMAL(38,18) COMMENT 'pricing.effective_list.default in effect at usage_start_time (USD)',
+  usd                     DECIMAL(38,18) COMMENT 'usage_quantity x unit_price; NULL without a USD price',
+  bronze_ingested_at      TIMESTAMP COMMENT 'The refresh watermark'
+) COMMENT 'Billing usage records priced at the effective list price (gold; rule in sql/gold/usage_priced.sql)';
+
 CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.daily_cost') (
   usage_date              DATE,
   workspace_id            STRING,
@@ -107,6 +134,7 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.daily
   usd                     DECIMAL(38,18) COMMENT 'sum(usage_quantity x pricing.effective_list.default); NULL when no USD price',
   unpriced_records        BIGINT    COMMENT 'Records without a USD list price in effect',
   records                 BIGINT,
+  usage_ingested_at       TIMESTAMP COMMENT 'max(bronze_ingested_at) of the records: the refresh watermark',
   refreshed_at            TIMESTAMP
 ) COMMENT 'Usage x effective list price per day, workspace, SKU, product, entity and tags (gold)';
 
@@ -151,7 +179,7 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.job_d
 
 CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.alert_history') (
   kind           STRING    COMMENT 'Alert kind = sql/alerts/<kind>.sql',
-  alert_key      STRING    COMMENT 'What fired (the query''s alert_key); (kind, alert_key) is the key of an episode',
+  alert_key      STRING    COMMENT 'What fired (alert_key of the query); (kind, alert_key) keys an episode',
   workspace_id   STRING,
   job_id         STRING,
   severity       STRING    COMMENT 'critical | high | medium | low',
