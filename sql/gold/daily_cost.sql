@@ -15,17 +15,23 @@
 -- rewritten. Cost: O(usage records of the affected days). A full rebuild: DELETE FROM the
 -- table (the watermark restarts at the beginning).
 
+-- A MERGE cannot read its own target: the watermark and the affected days first.
+DECLARE OR REPLACE VARIABLE daily_cost_from TIMESTAMP;
+SET VAR daily_cost_from = (
+  SELECT COALESCE(max(usage_ingested_at), TIMESTAMP '1970-01-01 00:00:00') - make_dt_interval(0, CAST(:lookback_hours AS INT))
+  FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.daily_cost')
+);
+DECLARE OR REPLACE VARIABLE daily_cost_days ARRAY<DATE>;
+SET VAR daily_cost_days = (
+  SELECT COALESCE(collect_set(usage_date), array())
+  FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
+  WHERE bronze_ingested_at > daily_cost_from
+);
+
 MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.daily_cost') AS t
 USING (
-  WITH watermark AS (
-    SELECT COALESCE(max(usage_ingested_at), TIMESTAMP '1970-01-01 00:00:00')
-             - make_dt_interval(0, CAST(:lookback_hours AS INT)) AS read_from
-    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.daily_cost')
-  ),
-  affected_days AS (
-    SELECT DISTINCT usage_date
-    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
-    WHERE bronze_ingested_at > (SELECT read_from FROM watermark)
+  WITH affected_days AS (
+    SELECT explode(daily_cost_days) AS usage_date
   ),
   records AS (
     SELECT u.*, to_json(array_sort(map_entries(COALESCE(u.custom_tags, map())))) AS tags_key
@@ -41,30 +47,15 @@ USING (
       CAST(sum(usd) AS DECIMAL(38,18)) AS usd,
       count_if(unit_price IS NULL) AS unpriced_records,
       count(*) AS records,
-      max(bronze_ingested_at) AS usage_ingested_at,
-      FALSE AS is_gone
+      max(bronze_ingested_at) AS usage_ingested_at
     FROM records
     GROUP BY usage_date, workspace_id, sku_name, billing_origin_product, usage_unit, entity_type, entity_id, tags_key
-  ),
-  gone AS (
-    SELECT o.usage_date, o.workspace_id, o.sku_name, o.billing_origin_product, o.usage_unit, o.entity_type,
-           o.entity_id, o.tags_key, o.custom_tags, o.usage_quantity, o.dbus, o.usd, o.unpriced_records, o.records,
-           o.usage_ingested_at, TRUE AS is_gone
-    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.daily_cost') AS o
-    LEFT SEMI JOIN affected_days AS d ON d.usage_date = o.usage_date
-    LEFT ANTI JOIN recomputed AS r
-      ON r.usage_date = o.usage_date AND r.workspace_id <=> o.workspace_id AND r.sku_name <=> o.sku_name
-     AND r.billing_origin_product <=> o.billing_origin_product AND r.usage_unit <=> o.usage_unit
-     AND r.entity_type <=> o.entity_type AND r.entity_id <=> o.entity_id AND r.tags_key <=> o.tags_key
   )
   SELECT *, current_timestamp() AS refreshed_at FROM recomputed
-  UNION ALL
-  SELECT *, current_timestamp() AS refreshed_at FROM gone
 ) AS s
 ON t.usage_date = s.usage_date AND t.workspace_id <=> s.workspace_id AND t.sku_name <=> s.sku_name
    AND t.billing_origin_product <=> s.billing_origin_product AND t.usage_unit <=> s.usage_unit
    AND t.entity_type <=> s.entity_type AND t.entity_id <=> s.entity_id AND t.tags_key <=> s.tags_key
-WHEN MATCHED AND s.is_gone THEN DELETE
 WHEN MATCHED AND NOT (
       t.usage_quantity <=> s.usage_quantity AND t.usd <=> s.usd AND t.records <=> s.records
   AND t.usage_ingested_at <=> s.usage_ingested_at)
@@ -72,9 +63,10 @@ WHEN MATCHED AND NOT (
     t.custom_tags = s.custom_tags, t.usage_quantity = s.usage_quantity, t.dbus = s.dbus, t.usd = s.usd,
     t.unpriced_records = s.unpriced_records, t.records = s.records, t.usage_ingested_at = s.usage_ingested_at,
     t.refreshed_at = s.refreshed_at
-WHEN NOT MATCHED AND NOT s.is_gone THEN INSERT
+WHEN NOT MATCHED THEN INSERT
   (usage_date, workspace_id, sku_name, billing_origin_product, usage_unit, entity_type, entity_id, tags_key,
    custom_tags, usage_quantity, dbus, usd, unpriced_records, records, usage_ingested_at, refreshed_at)
   VALUES (s.usage_date, s.workspace_id, s.sku_name, s.billing_origin_product, s.usage_unit, s.entity_type,
           s.entity_id, s.tags_key, s.custom_tags, s.usage_quantity, s.dbus, s.usd, s.unpriced_records, s.records,
-          s.usage_ingested_at, s.refreshed_at);
+          s.usage_ingested_at, s.refreshed_at)
+WHEN NOT MATCHED BY SOURCE AND array_contains(daily_cost_days, t.usage_date) THEN DELETE;

@@ -57,40 +57,67 @@
 --   by the watermark; the lookback covers stream commits stamped before the previous
 --   refresh but committed after it.
 
-MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.job_runs') AS t
-USING (
-  WITH watermark AS (
-    SELECT
-      COALESCE(max(slices_ingested_at), TIMESTAMP '1970-01-01 00:00:00')
-        - make_dt_interval(0, CAST(:lookback_hours AS INT)) AS slices_from,
-      COALESCE(max(usage_ingested_at), TIMESTAMP '1970-01-01 00:00:00')
-        - make_dt_interval(0, CAST(:lookback_hours AS INT)) AS usage_from
-    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_runs')
-  ),
-  new_slices AS (
+-- A MERGE cannot read its own target, so the watermark and the read bounds are computed first
+-- into session variables; upper bounds (slices_to, usage_to) pin the snapshot, so rows that
+-- land while the refresh runs are left, whole, to the next one.
+DECLARE OR REPLACE VARIABLE job_runs_slices_from TIMESTAMP;
+DECLARE OR REPLACE VARIABLE job_runs_usage_from TIMESTAMP;
+SET VAR (job_runs_slices_from, job_runs_usage_from) = (
+  SELECT
+    COALESCE(max(slices_ingested_at), TIMESTAMP '1970-01-01 00:00:00') - make_dt_interval(0, CAST(:lookback_hours AS INT)),
+    COALESCE(max(usage_ingested_at), TIMESTAMP '1970-01-01 00:00:00') - make_dt_interval(0, CAST(:lookback_hours AS INT))
+  FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_runs')
+);
+DECLARE OR REPLACE VARIABLE job_runs_slices_to TIMESTAMP;
+DECLARE OR REPLACE VARIABLE job_runs_usage_to TIMESTAMP;
+SET VAR (job_runs_slices_to, job_runs_usage_to) = (
+  SELECT
+    (SELECT max(bronze_ingestion_timestamp) FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_run_timeline')
+     WHERE bronze_ingestion_timestamp > job_runs_slices_from),
+    (SELECT max(bronze_ingested_at) FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
+     WHERE bronze_ingested_at > job_runs_usage_from)
+);
+-- earliest slice start the changed runs need: their new slices, or the start already known
+DECLARE OR REPLACE VARIABLE job_runs_read_from TIMESTAMP;
+SET VAR job_runs_read_from = (
+  WITH new_slices AS (
     SELECT workspace_id, job_id, run_id, period_start_time
     FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_run_timeline')
-    WHERE bronze_ingestion_timestamp > (SELECT slices_from FROM watermark)
+    WHERE bronze_ingestion_timestamp > job_runs_slices_from AND bronze_ingestion_timestamp <= job_runs_slices_to
+  ),
+  changed AS (
+    SELECT workspace_id, job_id, run_id FROM new_slices
+    UNION
+    SELECT workspace_id, job_id, job_run_id
+    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
+    WHERE job_run_id IS NOT NULL
+      AND bronze_ingested_at > job_runs_usage_from AND bronze_ingested_at <= job_runs_usage_to
+  )
+  SELECT least(
+    (SELECT min(period_start_time) FROM new_slices),
+    (SELECT min(r.first_start_time)
+     FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_runs') AS r
+     LEFT SEMI JOIN changed AS c
+       ON c.workspace_id = r.workspace_id AND c.job_id = r.job_id AND c.run_id = r.run_id))
+);
+
+MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.job_runs') AS t
+USING (
+  WITH new_slices AS (
+    SELECT workspace_id, job_id, run_id, period_start_time
+    FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_run_timeline')
+    WHERE bronze_ingestion_timestamp > job_runs_slices_from AND bronze_ingestion_timestamp <= job_runs_slices_to
   ),
   new_usage AS (
     SELECT DISTINCT workspace_id, job_id, job_run_id AS run_id
     FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
     WHERE job_run_id IS NOT NULL
-      AND bronze_ingested_at > (SELECT usage_from FROM watermark)
+      AND bronze_ingested_at > job_runs_usage_from AND bronze_ingested_at <= job_runs_usage_to
   ),
   changed AS (
     SELECT workspace_id, job_id, run_id FROM new_slices
     UNION
     SELECT workspace_id, job_id, run_id FROM new_usage
-  ),
-  read_from AS (
-    SELECT least(
-      (SELECT min(period_start_time) FROM new_slices),
-      (SELECT min(r.first_start_time)
-       FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_runs') AS r
-       LEFT SEMI JOIN changed AS c
-         ON c.workspace_id = r.workspace_id AND c.job_id = r.job_id AND c.run_id = r.run_id)
-    ) AS start_time
   ),
   slices AS (
     SELECT *
@@ -103,7 +130,8 @@ USING (
       FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_run_timeline') AS s
       LEFT SEMI JOIN changed AS c
         ON c.workspace_id = s.workspace_id AND c.job_id = s.job_id AND c.run_id = s.run_id
-      WHERE s.period_start_time >= (SELECT start_time FROM read_from)
+      WHERE s.period_start_time >= job_runs_read_from
+        AND (job_runs_slices_to IS NULL OR s.bronze_ingestion_timestamp <= job_runs_slices_to)
     )
     WHERE rn = 1
   ),
@@ -145,6 +173,7 @@ USING (
     LEFT SEMI JOIN changed AS c
       ON c.workspace_id = u.workspace_id AND c.job_id = u.job_id AND c.run_id = u.job_run_id
     WHERE u.usage_unit = 'DBU'
+      AND (job_runs_usage_to IS NULL OR u.bronze_ingested_at <= job_runs_usage_to)
     GROUP BY u.workspace_id, u.job_id, u.job_run_id
   ),
   jobs AS (

@@ -14,30 +14,39 @@
 -- dbus / usd stay NULL: billing.usage attributes usage to job runs (usage_metadata.job_run_id),
 -- not to tasks.
 
-MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.job_task_runs') AS t
-USING (
-  WITH watermark AS (
-    SELECT COALESCE(max(slices_ingested_at), TIMESTAMP '1970-01-01 00:00:00')
-             - make_dt_interval(0, CAST(:lookback_hours AS INT)) AS slices_from
-    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_task_runs')
-  ),
-  new_slices AS (
+-- A MERGE cannot read its own target: watermark and read bounds first (see job_runs.sql).
+DECLARE OR REPLACE VARIABLE job_task_runs_slices_from TIMESTAMP;
+SET VAR job_task_runs_slices_from = (
+  SELECT COALESCE(max(slices_ingested_at), TIMESTAMP '1970-01-01 00:00:00') - make_dt_interval(0, CAST(:lookback_hours AS INT))
+  FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_task_runs')
+);
+DECLARE OR REPLACE VARIABLE job_task_runs_slices_to TIMESTAMP;
+SET VAR job_task_runs_slices_to = (
+  SELECT max(bronze_ingestion_timestamp) FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_task_run_timeline')
+  WHERE bronze_ingestion_timestamp > job_task_runs_slices_from
+);
+DECLARE OR REPLACE VARIABLE job_task_runs_read_from TIMESTAMP;
+SET VAR job_task_runs_read_from = (
+  WITH new_slices AS (
     SELECT workspace_id, job_id, job_run_id, task_key, period_start_time
     FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_task_run_timeline')
-    WHERE bronze_ingestion_timestamp > (SELECT slices_from FROM watermark)
-  ),
-  changed AS (
-    SELECT DISTINCT workspace_id, job_id, job_run_id, task_key FROM new_slices
-  ),
-  read_from AS (
-    SELECT least(
-      (SELECT min(period_start_time) FROM new_slices),
-      (SELECT min(r.first_start_time)
-       FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_task_runs') AS r
-       LEFT SEMI JOIN changed AS c
-         ON c.workspace_id = r.workspace_id AND c.job_id = r.job_id AND c.job_run_id = r.job_run_id
-        AND c.task_key = r.task_key)
-    ) AS start_time
+    WHERE bronze_ingestion_timestamp > job_task_runs_slices_from AND bronze_ingestion_timestamp <= job_task_runs_slices_to
+  )
+  SELECT least(
+    (SELECT min(period_start_time) FROM new_slices),
+    (SELECT min(r.first_start_time)
+     FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_task_runs') AS r
+     LEFT SEMI JOIN new_slices AS c
+       ON c.workspace_id = r.workspace_id AND c.job_id = r.job_id AND c.job_run_id = r.job_run_id
+      AND c.task_key = r.task_key))
+);
+
+MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.job_task_runs') AS t
+USING (
+  WITH changed AS (
+    SELECT DISTINCT workspace_id, job_id, job_run_id, task_key
+    FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_task_run_timeline')
+    WHERE bronze_ingestion_timestamp > job_task_runs_slices_from AND bronze_ingestion_timestamp <= job_task_runs_slices_to
   ),
   slices AS (
     SELECT *
@@ -51,7 +60,8 @@ USING (
       LEFT SEMI JOIN changed AS c
         ON c.workspace_id = s.workspace_id AND c.job_id = s.job_id AND c.job_run_id = s.job_run_id
        AND c.task_key = s.task_key
-      WHERE s.period_start_time >= (SELECT start_time FROM read_from)
+      WHERE s.period_start_time >= job_task_runs_read_from
+        AND s.bronze_ingestion_timestamp <= job_task_runs_slices_to
     )
     WHERE rn = 1
   ),

@@ -13,40 +13,64 @@
 -- lookback_hours, or a usage record ingested after max(usage_ingested_at) - lookback_hours,
 -- are recomputed from their slices since the earliest start of a changed update.
 
-MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.pipeline_updates') AS t
-USING (
-  WITH watermark AS (
-    SELECT
-      COALESCE(max(slices_ingested_at), TIMESTAMP '1970-01-01 00:00:00')
-        - make_dt_interval(0, CAST(:lookback_hours AS INT)) AS slices_from,
-      COALESCE(max(usage_ingested_at), TIMESTAMP '1970-01-01 00:00:00')
-        - make_dt_interval(0, CAST(:lookback_hours AS INT)) AS usage_from
-    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.pipeline_updates')
-  ),
-  new_slices AS (
+-- A MERGE cannot read its own target: watermark and read bounds first (see job_runs.sql).
+DECLARE OR REPLACE VARIABLE pipeline_updates_slices_from TIMESTAMP;
+DECLARE OR REPLACE VARIABLE pipeline_updates_usage_from TIMESTAMP;
+SET VAR (pipeline_updates_slices_from, pipeline_updates_usage_from) = (
+  SELECT
+    COALESCE(max(slices_ingested_at), TIMESTAMP '1970-01-01 00:00:00') - make_dt_interval(0, CAST(:lookback_hours AS INT)),
+    COALESCE(max(usage_ingested_at), TIMESTAMP '1970-01-01 00:00:00') - make_dt_interval(0, CAST(:lookback_hours AS INT))
+  FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.pipeline_updates')
+);
+DECLARE OR REPLACE VARIABLE pipeline_updates_slices_to TIMESTAMP;
+DECLARE OR REPLACE VARIABLE pipeline_updates_usage_to TIMESTAMP;
+SET VAR (pipeline_updates_slices_to, pipeline_updates_usage_to) = (
+  SELECT
+    (SELECT max(bronze_ingestion_timestamp) FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.pipeline_update_timeline')
+     WHERE bronze_ingestion_timestamp > pipeline_updates_slices_from),
+    (SELECT max(bronze_ingested_at) FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
+     WHERE bronze_ingested_at > pipeline_updates_usage_from)
+);
+DECLARE OR REPLACE VARIABLE pipeline_updates_read_from TIMESTAMP;
+SET VAR pipeline_updates_read_from = (
+  WITH new_slices AS (
     SELECT workspace_id, pipeline_id, update_id, period_start_time
     FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.pipeline_update_timeline')
-    WHERE bronze_ingestion_timestamp > (SELECT slices_from FROM watermark)
+    WHERE bronze_ingestion_timestamp > pipeline_updates_slices_from AND bronze_ingestion_timestamp <= pipeline_updates_slices_to
+  ),
+  changed AS (
+    SELECT workspace_id, pipeline_id, update_id FROM new_slices
+    UNION
+    SELECT workspace_id, dlt_pipeline_id, dlt_update_id
+    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
+    WHERE dlt_update_id IS NOT NULL
+      AND bronze_ingested_at > pipeline_updates_usage_from AND bronze_ingested_at <= pipeline_updates_usage_to
+  )
+  SELECT least(
+    (SELECT min(period_start_time) FROM new_slices),
+    (SELECT min(r.first_start_time)
+     FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.pipeline_updates') AS r
+     LEFT SEMI JOIN changed AS c
+       ON c.workspace_id = r.workspace_id AND c.pipeline_id = r.pipeline_id AND c.update_id = r.update_id))
+);
+
+MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.pipeline_updates') AS t
+USING (
+  WITH new_slices AS (
+    SELECT workspace_id, pipeline_id, update_id
+    FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.pipeline_update_timeline')
+    WHERE bronze_ingestion_timestamp > pipeline_updates_slices_from AND bronze_ingestion_timestamp <= pipeline_updates_slices_to
   ),
   new_usage AS (
     SELECT DISTINCT workspace_id, dlt_pipeline_id AS pipeline_id, dlt_update_id AS update_id
     FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
     WHERE dlt_update_id IS NOT NULL
-      AND bronze_ingested_at > (SELECT usage_from FROM watermark)
+      AND bronze_ingested_at > pipeline_updates_usage_from AND bronze_ingested_at <= pipeline_updates_usage_to
   ),
   changed AS (
     SELECT workspace_id, pipeline_id, update_id FROM new_slices
     UNION
     SELECT workspace_id, pipeline_id, update_id FROM new_usage
-  ),
-  read_from AS (
-    SELECT least(
-      (SELECT min(period_start_time) FROM new_slices),
-      (SELECT min(r.first_start_time)
-       FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.pipeline_updates') AS r
-       LEFT SEMI JOIN changed AS c
-         ON c.workspace_id = r.workspace_id AND c.pipeline_id = r.pipeline_id AND c.update_id = r.update_id)
-    ) AS start_time
   ),
   slices AS (
     SELECT *
@@ -59,7 +83,8 @@ USING (
       FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.pipeline_update_timeline') AS s
       LEFT SEMI JOIN changed AS c
         ON c.workspace_id = s.workspace_id AND c.pipeline_id = s.pipeline_id AND c.update_id = s.update_id
-      WHERE s.period_start_time >= (SELECT start_time FROM read_from)
+      WHERE s.period_start_time >= pipeline_updates_read_from
+        AND (pipeline_updates_slices_to IS NULL OR s.bronze_ingestion_timestamp <= pipeline_updates_slices_to)
     )
     WHERE rn = 1
   ),
@@ -99,6 +124,7 @@ USING (
     LEFT SEMI JOIN changed AS c
       ON c.workspace_id = u.workspace_id AND c.pipeline_id = u.dlt_pipeline_id AND c.update_id = u.dlt_update_id
     WHERE u.usage_unit = 'DBU'
+      AND (pipeline_updates_usage_to IS NULL OR u.bronze_ingested_at <= pipeline_updates_usage_to)
     GROUP BY u.workspace_id, u.dlt_pipeline_id, u.dlt_update_id
   ),
   pipelines AS (

@@ -29,20 +29,23 @@
 -- before the previous refresh but committed after it; unchanged rows are not rewritten.
 -- Cost: O(rows ingested since the last refresh + lookback), independent of history.
 
+-- A MERGE cannot read its own target: the watermark first, into a session variable.
+DECLARE OR REPLACE VARIABLE usage_priced_from TIMESTAMP;
+SET VAR usage_priced_from = (
+  SELECT COALESCE(max(bronze_ingested_at), TIMESTAMP '1970-01-01 00:00:00') - make_dt_interval(0, CAST(:lookback_hours AS INT))
+  FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
+);
+
 MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced') AS t
 USING (
-  WITH watermark AS (
-    SELECT COALESCE(max(bronze_ingested_at), TIMESTAMP '1970-01-01 00:00:00')
-             - make_dt_interval(0, CAST(:lookback_hours AS INT)) AS read_from
-    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.usage_priced')
-  ),
+  WITH
   fresh AS (
     SELECT *
     FROM (
       SELECT u.*,
              row_number() OVER (PARTITION BY u.record_id ORDER BY u.bronze_ingestion_timestamp DESC) AS rn
       FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.usage') AS u
-      WHERE u.bronze_ingestion_timestamp > (SELECT read_from FROM watermark)
+      WHERE u.bronze_ingestion_timestamp > usage_priced_from
     )
     WHERE rn = 1
   ),

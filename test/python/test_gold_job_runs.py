@@ -110,7 +110,7 @@ def test_second_refresh_touches_only_new_and_changed_runs(spark, model):
         + run_slices("7", "new", T0 + 5 * H, 60, "SUCCEEDED", "SUCCESS")
         + repair("2", "f-err", T0 + 24 * H, 600, "SUCCEEDED", "SUCCESS"),
         NOW))
-    refresh(spark, s, ("sql/gold/job_runs.sql",))
+    refresh(spark, s, ("sql/gold/job_runs.sql",), lookback_hours=0)
     m = last_merge_metrics(spark, f"{s}.job_runs")
     # only the three changed runs are considered and written; the other four are not read back
     assert (m["numSourceRows"], m["numTargetRowsInserted"], m["numTargetRowsUpdated"]) == (3, 1, 2)
@@ -123,8 +123,8 @@ def test_second_refresh_touches_only_new_and_changed_runs(spark, model):
     assert r["execution_seconds"] == 1020.0
     assert got["new"]["outcome"] == "succeeded" and len(got) == 7
 
-    # a refresh with nothing new re-reads the lookback but rewrites nothing
-    refresh(spark, s, ("sql/gold/job_runs.sql",))
+    # a refresh with nothing new re-reads the lookback (the last batch) but rewrites nothing
+    refresh(spark, s, ("sql/gold/job_runs.sql",), lookback_hours=1)
     m = last_merge_metrics(spark, f"{s}.job_runs")
     assert (m["numTargetRowsInserted"], m["numTargetRowsUpdated"]) == (0, 0)
     assert m["numSourceRows"] == 3
