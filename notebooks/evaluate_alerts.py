@@ -181,11 +181,24 @@ def evaluation_time(evaluated_at: str, now: Callable[[], dt.datetime] = lambda: 
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def check_history_table(spark, history_table: str) -> None:
+    """alert_history must have the episode columns of sql/gold/setup.sql. A table left by the
+    first version of the DDL (alert_id, alert_type, created_at; never written) is refused with
+    the fix, not migrated silently."""
+    columns = set(spark.table(history_table).columns)
+    missing = [c for c in HISTORY_COLUMNS if c not in columns]
+    if missing:
+        raise RuntimeError(f"{history_table}: missing column(s) {', '.join(missing)}; a table with the pre-episode "
+                           "schema (alert_id, alert_type, created_at) was never written: drop it and rerun "
+                           "sql/gold/setup.sql")
+
+
 def evaluate_alerts(spark, execute_sql: Callable, read_sql: Callable[[str], str], alerts: Sequence[dict],
                     common_parameters: Mapping[str, str], history_table: str, evaluated_at: str) -> dict:
     """Runs every alert query and MERGEs the fired rows into ``history_table`` (one commit).
     Returns {"fired": {name: n}, "errors": {name: message}}; raises after the MERGE when an
     alert query failed."""
+    check_history_table(spark, history_table)
     when = evaluation_time(evaluated_at)
     rows, fired, errors, evaluated = [], {}, {}, []
     for a in alerts:

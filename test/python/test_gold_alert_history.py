@@ -112,3 +112,13 @@ def test_fire_refire_resolve_and_fire_again(spark, fresh_schema, load_notebook):
     evaluate(90)
     r = [x for x in rows() if x["kind"] == "job_health_low"]
     assert [(x["resolved_at"] is None, x["fire_count"], x["value"]) for x in r] == [(False, 3, 30.0), (True, 1, 20.0)]
+
+
+def test_a_history_table_with_the_old_schema_is_refused(spark, fresh_schema, load_notebook):
+    nb = load_notebook("notebooks/evaluate_alerts.py")
+    table = f"{LOCAL_CATALOG}.{fresh_schema}.alert_history"
+    spark.sql(f"CREATE TABLE {table} (alert_id STRING, job_id STRING, alert_type STRING, severity STRING, message STRING, "
+              "created_at TIMESTAMP, resolved_at TIMESTAMP, channels_sent ARRAY<STRING>)")
+    with pytest.raises(RuntimeError, match="missing column.*kind, alert_key.*drop it and rerun sql/gold/setup.sql"):
+        nb.evaluate_alerts(spark, sql_executor(spark), lambda kind: "", [], {}, table, "")
+    assert spark.table(table).count() == 0
