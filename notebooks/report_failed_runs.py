@@ -6,7 +6,7 @@
 # Parameters (job task base_parameters / widgets):
 #   sql_path       workspace path of sql/reports/failed_runs.sql (deployed as a workspace file)
 #   catalog        catalog of the platform
-#   bronze_schema  bronze schema
+#   gold_schema    schema of the gold run model (job_runs, job_task_runs)
 #   output_dir     /Volumes/<catalog>/<schema>/<volume>[/subdir]
 #   window_hours   runs that ended in the last N hours (default 24)
 #   as_of          end of the window ('' = now); the file is named after its UTC date
@@ -71,13 +71,13 @@ def run_report(execute_sql: Callable, sql_text: str, output_dir: str, as_of: str
 
 if "dbutils" in globals():
     widgets = globals()["dbutils"].widgets
-    for name, default in (("sql_path", ""), ("catalog", ""), ("bronze_schema", ""), ("output_dir", ""),
+    for name, default in (("sql_path", ""), ("catalog", ""), ("gold_schema", ""), ("output_dir", ""),
                           ("window_hours", "24"), ("as_of", "")):
         widgets.text(name, default)
     session = globals()["spark"]
     params = {
         "catalog": widgets.get("catalog"),
-        "bronze_schema": widgets.get("bronze_schema"),
+        "gold_schema": widgets.get("gold_schema"),
         "window_hours": widgets.get("window_hours"),
         "as_of": widgets.get("as_of"),
     }

@@ -16,6 +16,7 @@ WITH freshness AS (
 )
 SELECT
   table_name AS alert_key,
+  CAST(NULL AS STRING) AS workspace_id,
   CAST(NULL AS STRING) AS job_id,
   'high' AS severity,
   concat('Bronze table ', table_name, ' has no new rows since ',

@@ -7,6 +7,7 @@ WITH blockers AS (
 )
 SELECT
   concat_ws('/', ExecutionID, CAST(TaskID AS STRING), CAST(WorkFlowID AS STRING)) AS alert_key,
+  CAST(NULL AS STRING) AS workspace_id,
   CAST(NULL AS STRING) AS job_id,
   'high' AS severity,
   concat(ProjectCode, '/', ProcessLoad, ' ', CAST(ProcessingDate AS STRING), ': mandatory task ', TaskName,

@@ -4,6 +4,7 @@
 -- Parameters (named markers): :catalog, :gold_schema, :threshold.
 SELECT
   workspace_id || '/' || job_id || '/' || run_id AS alert_key,
+  workspace_id,
   job_id,
   'medium' AS severity,
   concat('Run ', run_id, ' of job ', COALESCE(job_name, job_id), ' took ', round(duration_seconds / 60, 1),

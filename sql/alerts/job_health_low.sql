@@ -11,6 +11,7 @@ WITH latest AS (
 )
 SELECT
   workspace_id || '/' || job_id AS alert_key,
+  workspace_id,
   job_id,
   CASE WHEN health_score < CAST(:threshold AS DOUBLE) / 2 THEN 'high' ELSE 'medium' END AS severity,
   concat('Job ', COALESCE(job_name, job_id), ' health score ', health_score, ' (success rate ',

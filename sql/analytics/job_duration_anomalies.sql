@@ -1,22 +1,26 @@
--- Duration anomalies: finished job runs whose duration deviates from the job's own baseline.
+-- Duration anomalies: successful job runs whose execution time deviates from the job's own
+-- baseline.
 --
 -- Parameters (named markers; strings, cast here):
---   :catalog, :bronze_schema, :gold_schema
+--   :catalog, :gold_schema (the gold run model: refresh sql/gold/*.sql first)
 --   :as_of              end of the detection window as a timestamp string; '' = now
 --   :detection_hours    runs that ended in (as_of - detection_hours, as_of] are checked, e.g. '24'
---   :baseline_days      baseline = SUCCEEDED runs of the same job that ended in
+--   :baseline_days      baseline = successful runs of the same job that ended in
 --                       (as_of - baseline_days, as_of - detection_hours], e.g. '30'
 --   :min_baseline_runs  no verdict for jobs with fewer baseline runs, e.g. '5'
 --   :z_threshold        |robust z| at or above which a run is an anomaly, e.g. '3.5'
+--
+-- Runs: gold job_runs (semantics in sql/gold/job_runs.sql). Successful = outcome succeeded or
+-- repaired (the latest attempt succeeded); duration = execution_seconds, the sum of the run's
+-- slices, so the hours between a failed attempt and its repair never inflate a run or the
+-- baseline. Running and failed runs are neither baseline nor checked.
 --
 -- Method: robust (median/MAD) z-score, which one earlier outlier cannot distort the way it
 -- distorts a mean/stddev baseline (Iglewicz & Hoaglin):
 --   robust_z = 0.6745 * (duration - median) / MAD
 -- and when MAD = 0 (more than half of the baseline identical) the mean absolute deviation:
 --   robust_z = (duration - median) / (1.253314 * MeanAD)
--- A baseline with no spread at all gives no verdict. Runs are aggregated from the hourly
--- slices of job_run_timeline (duration = max(period_end_time) - min(period_start_time),
--- result_state from the one slice that has it). MERGE on the run makes re-runs idempotent.
+-- A baseline with no spread at all gives no verdict. MERGE on the run makes re-runs idempotent.
 
 MERGE INTO IDENTIFIER(:catalog || '.' || :gold_schema || '.job_duration_anomalies') AS t
 USING (
@@ -37,33 +41,22 @@ USING (
   ),
   latest_jobs AS (
     SELECT workspace_id, job_id, name AS job_name
-    FROM (
-      SELECT j.*,
-             row_number() OVER (
-               PARTITION BY workspace_id, job_id
-               ORDER BY change_time DESC, bronze_ingestion_timestamp DESC) AS rn
-      FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.jobs') AS j
-    )
-    WHERE rn = 1
+    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.jobs_current')
   ),
   runs AS (
-    SELECT
-      workspace_id,
-      job_id,
-      run_id,
-      MIN(period_start_time) AS run_start_time,
-      MAX(period_end_time) AS run_end_time,
-      MAX(result_state) AS result_state,
-      CAST(unix_timestamp(MAX(period_end_time)) - unix_timestamp(MIN(period_start_time)) AS DOUBLE) AS duration_seconds
-    FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_run_timeline')
-    GROUP BY workspace_id, job_id, run_id
+    SELECT workspace_id, job_id, run_id, job_name AS run_job_name,
+           first_start_time AS run_start_time, last_end_time AS run_end_time,
+           result_state, execution_seconds AS duration_seconds
+    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_runs')
+    WHERE outcome IN ('succeeded', 'repaired')
+      AND last_end_time > (SELECT baseline_start FROM bounds)
+      AND last_end_time <= (SELECT as_of FROM bounds)
   ),
   baseline_runs AS (
     SELECT r.workspace_id, r.job_id, r.duration_seconds
     FROM runs AS r
     CROSS JOIN bounds AS b
-    WHERE r.result_state = 'SUCCEEDED'
-      AND r.run_end_time > b.baseline_start
+    WHERE r.run_end_time > b.baseline_start
       AND r.run_end_time <= b.detection_start
   ),
   medians AS (
@@ -100,15 +93,14 @@ USING (
     CROSS JOIN bounds AS b
     JOIN spread AS s
       ON s.workspace_id = r.workspace_id AND s.job_id = r.job_id
-    WHERE r.result_state IS NOT NULL
-      AND r.run_end_time > b.detection_start
+    WHERE r.run_end_time > b.detection_start
       AND r.run_end_time <= b.as_of
       AND s.baseline_runs >= b.min_baseline_runs
   )
   SELECT
     s.workspace_id,
     s.job_id,
-    j.job_name,
+    COALESCE(j.job_name, s.run_job_name) AS job_name,
     s.run_id,
     s.run_start_time,
     s.run_end_time,

@@ -2,26 +2,20 @@
 --
 -- Parameters (Databricks SQL file task, named markers; job parameters arrive as strings):
 --   :catalog        catalog of the platform
---   :bronze_schema  bronze copies of the system tables (jobs, job_run_timeline)
---   :gold_schema    target schema (run setup_gold_tables.sql first)
+--   :gold_schema    the gold run model (refresh sql/gold/*.sql first) and the target table
 --   :window_days    evaluated window, e.g. '30'
 --   :as_of          end of the window as a timestamp string; '' = now
 --
--- Inputs and how they are read:
---   * bronze jobs is SCD change history: reduced to the latest row per (workspace_id, job_id)
---     by change_time; a job whose latest row has delete_time is skipped.
---   * bronze job_run_timeline splits runs longer than an hour into hourly slices, and only the
---     last slice carries result_state. A run is therefore aggregated per
---     (workspace_id, job_id, run_id): duration = max(period_end_time) - min(period_start_time),
---     result_state = the one non-null value (MAX ignores NULLs). Runs without a result yet are
---     still running and are not scored. Duplicate bronze rows do not change min/max.
---   * A run belongs to the window when it ended in (as_of - window_days, as_of].
+-- Inputs: gold job_runs (one row per run; repaired-run semantics and outcome vocabulary in
+-- sql/gold/job_runs.sql) and gold jobs_current (latest name; a deleted job is not scored).
+-- A run belongs to the window when its latest attempt ended in (as_of - window_days, as_of].
+-- Duration = execution_seconds (sum of slices: the wait between a failure and its repair is
+-- not run time). Running, cancelled, skipped and other runs are neither success nor failure.
 --
 -- Health score formula (0..100):
---   counted runs          = result_state IN (SUCCEEDED, FAILED, ERROR, TIMED_OUT)
---                           (SKIPPED, CANCELLED and others are neither success nor failure)
---   success_rate          = SUCCEEDED / counted runs
---   duration_cv           = stddev_pop(duration) / avg(duration) over SUCCEEDED runs
+--   counted runs          = outcome IN (succeeded, repaired, failed, timed_out)
+--   success_rate          = (succeeded + repaired) / counted runs (a repaired run succeeded)
+--   duration_cv           = stddev_pop(duration) / avg(duration) over successful runs
 --                           (0 with fewer than 2 successful runs)
 --   performance_stability = 0 if no run succeeded, else greatest(0, 1 - duration_cv)
 --   trend                 compares the recent half of the window with the older half:
@@ -53,38 +47,25 @@ USING (
     FROM params
   ),
   latest_jobs AS (
-    SELECT workspace_id, job_id, name AS job_name, delete_time
-    FROM (
-      SELECT j.*,
-             row_number() OVER (
-               PARTITION BY workspace_id, job_id
-               ORDER BY change_time DESC, bronze_ingestion_timestamp DESC) AS rn
-      FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.jobs') AS j
-    )
-    WHERE rn = 1
+    SELECT workspace_id, job_id, name AS job_name, is_deleted
+    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.jobs_current')
   ),
   runs AS (
-    SELECT
-      workspace_id,
-      job_id,
-      run_id,
-      MIN(period_start_time) AS run_start_time,
-      MAX(period_end_time) AS run_end_time,
-      MAX(result_state) AS result_state,
-      unix_timestamp(MAX(period_end_time)) - unix_timestamp(MIN(period_start_time)) AS duration_seconds
-    FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_run_timeline')
-    GROUP BY workspace_id, job_id, run_id
+    SELECT workspace_id, job_id, run_id, last_end_time AS run_end_time, outcome,
+           execution_seconds AS duration_seconds
+    FROM IDENTIFIER(:catalog || '.' || :gold_schema || '.job_runs')
+    WHERE outcome IN ('succeeded', 'repaired', 'failed', 'timed_out')
+      AND last_end_time > (SELECT window_start FROM bounds)
+      AND last_end_time <= (SELECT as_of FROM bounds)
   ),
   window_runs AS (
     SELECT
       r.*,
       r.run_end_time > b.window_mid AS is_recent,
-      r.result_state = 'SUCCEEDED' AS is_success
+      r.outcome IN ('succeeded', 'repaired') AS is_success,
+      r.outcome = 'repaired' AS is_repaired
     FROM runs AS r
     CROSS JOIN bounds AS b
-    WHERE r.result_state IN ('SUCCEEDED', 'FAILED', 'ERROR', 'TIMED_OUT')
-      AND r.run_end_time > b.window_start
-      AND r.run_end_time <= b.as_of
   ),
   per_job AS (
     SELECT
@@ -93,6 +74,7 @@ USING (
       COUNT(*) AS total_runs,
       COUNT_IF(is_success) AS successful_runs,
       COUNT_IF(NOT is_success) AS failed_runs,
+      COUNT_IF(is_repaired) AS repaired_runs,
       AVG(CASE WHEN is_success THEN duration_seconds END) AS avg_duration_seconds,
       STDDEV_POP(CASE WHEN is_success THEN duration_seconds END) AS stddev_duration_seconds,
       COUNT_IF(is_recent) AS recent_runs,
@@ -148,12 +130,13 @@ USING (
     s.trend,
     CAST(ROUND(100 * (0.60 * s.success_rate
                       + 0.25 * s.performance_stability
-                      + 0.15 * CASE WHEN s.trend = 'degrading' THEN 0 ELSE 1 END), 1) AS DOUBLE) AS health_score
+                      + 0.15 * CASE WHEN s.trend = 'degrading' THEN 0 ELSE 1 END), 1) AS DOUBLE) AS health_score,
+    s.repaired_runs
   FROM scored AS s
   CROSS JOIN bounds AS b
   LEFT JOIN latest_jobs AS j
     ON j.workspace_id = s.workspace_id AND j.job_id = s.job_id
-  WHERE j.delete_time IS NULL
+  WHERE NOT COALESCE(j.is_deleted, FALSE)
 ) AS s
 ON t.workspace_id = s.workspace_id AND t.job_id = s.job_id AND t.calculation_time = s.calculation_time
 WHEN MATCHED THEN UPDATE SET *

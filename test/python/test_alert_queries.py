@@ -9,7 +9,9 @@ import datetime as dt
 import pytest
 
 from sqlharness import run_sql, run_sql_file
-from test_analytics_support import create_bronze_table, params, run_slices, setup_etl, setup_gold, task_slices
+from gold_support import price_row, usage_row
+from test_analytics_support import (create_bronze_table, params, refresh_gold, run_slices, setup_etl, setup_gold,
+                                    task_slices)
 
 NOW = dt.datetime.now().replace(microsecond=0)
 HOUR = dt.timedelta(hours=1)
@@ -25,7 +27,7 @@ def query(spark, kind: str, schema: str, threshold, **extra) -> list:
                platform_job_ids="900,901", platform_pipeline_ids="p-1", **extra)
     rows = run_sql_file(spark, f"sql/alerts/{kind}.sql", p)
     for r in rows:  # every alert query has the same shape
-        assert set(r.asDict()) == {"alert_key", "job_id", "severity", "message", "value"}
+        assert set(r.asDict()) == {"alert_key", "workspace_id", "job_id", "severity", "message", "value"}
         assert r["alert_key"] and r["message"]
     return rows
 
@@ -36,18 +38,27 @@ def test_failed_job_runs(spark, fresh_schema):
     create_bronze_table(spark, s, "system.lakeflow.job_run_timeline",
                         run_slices("7", "ok", ago(3), 600, "SUCCEEDED", "SUCCESS")
                         + run_slices("7", "old", ago(30), 600, "FAILED", "RUN_EXECUTION_ERROR")
-                        + run_slices("7", "running", ago(2), 60, None))
+                        + run_slices("7", "running", ago(2), 60, None)
+                        # timed out, then repaired to success: not a failed run
+                        + run_slices("7", "fixed", ago(6), 60, "TIMED_OUT", "RUN_EXECUTION_ERROR")
+                        + run_slices("7", "fixed", ago(4), 60, "SUCCEEDED", "SUCCESS"))
+    setup_gold(spark, s)
     assert query(spark, "failed_job_runs", s, 1) == []
     create_bronze_table(spark, s, "system.lakeflow.job_run_timeline", run_slices("7", "bad", ago(5), 5400, "FAILED", "DRIVER_ERROR"))
+    refresh_gold(spark, s)
     rows = query(spark, "failed_job_runs", s, 1)
     assert [(r.job_id, r.value) for r in rows] == [("7", 1)]
     assert "Sales failed 1 time(s)" in rows[0].message and "DRIVER_ERROR" in rows[0].message
     assert query(spark, "failed_job_runs", s, 2) == []  # the threshold is per job
+    # the failure is repaired: it stops counting
+    create_bronze_table(spark, s, "system.lakeflow.job_run_timeline", run_slices("7", "bad", ago(1), 60, "SUCCEEDED", "SUCCESS"))
+    refresh_gold(spark, s)
+    assert query(spark, "failed_job_runs", s, 1) == []
 
 
 def test_job_health_low(spark, fresh_schema):
     s = fresh_schema
-    setup_gold(spark, s)
+    setup_gold(spark, s, refresh_model=False)
     table = f"{s}.job_health_scores"
     cols = "(workspace_id, job_id, job_name, calculation_time, health_score, success_rate, trend)"
     spark.sql(f"INSERT INTO {table} {cols} VALUES ('1', '7', 'Sales', TIMESTAMP '{ago(100)}', 10, 0.1, 'degrading'), "
@@ -60,7 +71,7 @@ def test_job_health_low(spark, fresh_schema):
 
 def test_job_duration_anomaly(spark, fresh_schema):
     s = fresh_schema
-    setup_gold(spark, s)
+    setup_gold(spark, s, refresh_model=False)
     table = f"{s}.job_duration_anomalies"
     cols = "(workspace_id, job_id, job_name, run_id, run_end_time, duration_seconds, baseline_median_seconds, robust_z_score, direction)"
     spark.sql(f"INSERT INTO {table} {cols} VALUES "
@@ -93,30 +104,35 @@ def test_bronze_ingestion_stale_when_a_table_is_empty(spark, fresh_schema):
     assert [r.alert_key for r in query(spark, "bronze_ingestion_stale", s, 36)] == ["usage"]
 
 
-def _usage(record_id: str, days_ago: int, quantity: float, unit: str = "DBU") -> dict:
-    day = (NOW - days_ago * DAY).date()
-    start = dt.datetime.combine(day, dt.time(12))
-    return {"record_id": record_id, "workspace_id": "1", "sku_name": "PREMIUM_JOBS_COMPUTE", "cloud": "AWS",
-            "usage_unit": unit, "usage_quantity": quantity, "usage_date": day, "usage_start_time": start,
-            "usage_end_time": start + HOUR, "record_type": "ORIGINAL"}
+def _usage(record_id: str, days_ago: int, quantity: float, unit: str = "DBU", workspace_id: str = "1", hour: int = 12,
+           record_type: str = "ORIGINAL") -> dict:
+    start = dt.datetime.combine((NOW - days_ago * DAY).date(), dt.time(hour))
+    return usage_row(record_id, start, quantity, unit=unit, workspace_id=workspace_id, record_type=record_type)
 
 
 def test_dbu_cost_spike(spark, fresh_schema):
     s = fresh_schema
     create_bronze_table(spark, s, "system.billing.list_prices", [
-        {"sku_name": "PREMIUM_JOBS_COMPUTE", "cloud": "AWS", "currency_code": "USD", "usage_unit": "DBU",
-         "price_start_time": dt.datetime(2020, 1, 1), "price_end_time": None, "pricing": {"default": 0.15}},
-        {"sku_name": "PREMIUM_JOBS_COMPUTE", "cloud": "AWS", "currency_code": "USD", "usage_unit": "DBU",
-         "price_start_time": dt.datetime(2019, 1, 1), "price_end_time": dt.datetime(2020, 1, 1), "pricing": {"default": 9.0}},
+        # effective 0.15 USD/DBU (default 0.30 is the long-term estimate, not the cost)
+        price_row(dt.datetime(2020, 1, 1), None, 0.30, 0.15),
+        price_row(dt.datetime(2019, 1, 1), dt.datetime(2020, 1, 1), 9.0, 9.0),
     ])
     quiet = [_usage("a", 2, 100), _usage("b", 1, 110), _usage("b", 1, 110),  # duplicate record: counted once
-             _usage("ms", 1, 10_000_000, unit="MILLISECOND"), _usage("today", 0, 1000)]
+             _usage("ms", 1, 10_000_000, unit="MILLISECOND"), _usage("today", 0, 1000),
+             _usage("w2-a", 2, 10, workspace_id="2"), _usage("w2-b", 1, 10, workspace_id="2")]
     create_bronze_table(spark, s, "system.billing.usage", quiet)
+    setup_gold(spark, s)
     assert query(spark, "dbu_cost_spike", s, 50) == []  # +10 %
     create_bronze_table(spark, s, "system.billing.usage", [_usage("c", 1, 90)])  # yesterday 200 DBU: +100 %
+    refresh_gold(spark, s)
     rows = query(spark, "dbu_cost_spike", s, 50)
-    assert len(rows) == 1 and rows[0].value == pytest.approx(100.0)
+    assert len(rows) == 1 and rows[0].value == pytest.approx(100.0) and rows[0].workspace_id == "1"
+    assert rows[0].alert_key.startswith("1/")
     assert "30.00 USD" in rows[0].message and "15.00 USD" in rows[0].message
+    # a retraction of yesterday's extra usage (negative quantity) takes the spike back
+    create_bronze_table(spark, s, "system.billing.usage", [_usage("c-retract", 1, -90, record_type="RETRACTION")])
+    refresh_gold(spark, s)
+    assert query(spark, "dbu_cost_spike", s, 50) == []
 
 
 @pytest.fixture
@@ -155,6 +171,7 @@ def test_platform_failures(spark, fresh_schema):
         {"workspace_id": "1", "pipeline_id": "p-other", "update_id": "u2", "result_state": "FAILED",
          "period_start_time": ago(3), "period_end_time": ago(2)},
     ])
+    setup_gold(spark, s)
     assert query(spark, "platform_failures", s, 24) == []  # other jobs' failures are not the platform's
     create_bronze_table(spark, s, "system.lakeflow.job_run_timeline",
                         run_slices("901", "m1", ago(4), 4000, "FAILED", "RUN_EXECUTION_ERROR", run_name="merge job"))
@@ -166,6 +183,11 @@ def test_platform_failures(spark, fresh_schema):
         {"workspace_id": "1", "pipeline_id": "p-1", "update_id": "u3", "result_state": "FAILED",
          "period_start_time": ago(4), "period_end_time": ago(3.5)},
     ])
+    # a platform run that failed and was repaired is not a failure
+    create_bronze_table(spark, s, "system.lakeflow.job_run_timeline",
+                        run_slices("900", "rep", ago(6), 60, "FAILED", "RUN_EXECUTION_ERROR")
+                        + run_slices("900", "rep", ago(3), 60, "SUCCEEDED", "SUCCESS"))
+    refresh_gold(spark, s)
     rows = sorted(query(spark, "platform_failures", s, 24), key=lambda r: r.alert_key)
     assert [r.alert_key for r in rows] == ["job/1/901/m1", "pipeline/1/p-1/u3"]
     assert "failed tasks: merge" in rows[0].message and rows[0].severity == "critical"

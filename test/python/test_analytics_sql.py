@@ -39,6 +39,12 @@ def health_history(spark, fresh_schema):
     rows += run_slices("202", "s4", day(21), 100, "SUCCEEDED", "SUCCESS")
     # Job 303: deleted, not scored.
     rows += run_slices("303", "d1", day(20), 100, "FAILED", "RUN_EXECUTION_ERROR")
+    # Job 404: timed out and repaired 5 hours later (one successful run of 100 + 200 s, not a
+    # failure and not 5 h long), and failed then repaired to an error (one failed run).
+    rows += run_slices("404", "rep", day(10), 100, "TIMED_OUT", "RUN_EXECUTION_ERROR")
+    rows += run_slices("404", "rep", day(10, 15), 200, "SUCCEEDED", "SUCCESS")
+    rows += run_slices("404", "err", day(11), 50, "FAILED", "RUN_EXECUTION_ERROR")
+    rows += run_slices("404", "err", day(11, 12), 50, "ERROR", "DRIVER_ERROR")
     create_bronze_table(spark, fresh_schema, "system.lakeflow.job_run_timeline", rows)
     create_bronze_table(spark, fresh_schema, "system.lakeflow.jobs", [
         job_row("101", "etl_v1", dt.datetime(2025, 1, 1)),
@@ -62,7 +68,7 @@ def scores(spark, schema: str) -> dict:
 def test_health_scores_of_a_known_history(spark, health_history):
     run_sql_file(spark, "sql/analytics/job_health_scores.sql", health_params(health_history))
     got = scores(spark, health_history)
-    assert set(got) == {"101", "202"}  # the deleted job 303 is not scored
+    assert set(got) == {"101", "202", "404"}  # the deleted job 303 is not scored
 
     j = got["101"]
     # 8 counted runs (r0 outside, r9 running, r10 cancelled); r6 is one 7200 s run, not 2 slices.
@@ -88,15 +94,20 @@ def test_health_scores_of_a_known_history(spark, health_history):
     assert k["trend"] == "improving"
     # 100 * (0.60 * 1 + 0.25 * 0.42265 + 0.15 * 1) = 85.566 -> 85.6
     assert k["health_score"] == 85.6
+    assert k["repaired_runs"] == 0
+
+    r = got["404"]  # repaired runs: read by their latest attempt, timed by their slices
+    assert (r["total_runs"], r["successful_runs"], r["failed_runs"], r["repaired_runs"]) == (2, 1, 1, 1)
+    assert r["avg_duration_seconds"] == 300.0
 
 
 def test_health_refresh_is_idempotent_per_as_of(spark, health_history):
     for _ in range(2):
         run_sql_file(spark, "sql/analytics/job_health_scores.sql", health_params(health_history))
-    assert spark.table(f"{health_history}.job_health_scores").count() == 2
+    assert spark.table(f"{health_history}.job_health_scores").count() == 3
     later = {**health_params(health_history), "as_of": "2025-03-02 00:00:00"}
     run_sql_file(spark, "sql/analytics/job_health_scores.sql", later)
-    assert spark.table(f"{health_history}.job_health_scores").count() == 4  # one snapshot per refresh
+    assert spark.table(f"{health_history}.job_health_scores").count() == 6  # one snapshot per refresh
 
 
 @pytest.fixture
@@ -108,6 +119,11 @@ def anomaly_history(spark, fresh_schema):
     rows += run_slices("500", "b-failed", day(15), 30, "FAILED", "RUN_EXECUTION_ERROR")  # not baseline
     rows += run_slices("500", "slow", dt.datetime(2025, 2, 28, 10), 5400, "SUCCEEDED", "SUCCESS")  # 2 slices
     rows += run_slices("500", "normal", dt.datetime(2025, 2, 28, 20), 610, "SUCCEEDED", "SUCCESS")
+    # failed at 02:00, repaired at 09:00: 300 + 300 s of execution, not a 7-hour run
+    rows += run_slices("500", "repaired", dt.datetime(2025, 2, 28, 2), 300, "FAILED", "RUN_EXECUTION_ERROR")
+    rows += run_slices("500", "repaired", dt.datetime(2025, 2, 28, 9), 300, "SUCCEEDED", "SUCCESS")
+    # a slow run that failed is not a duration anomaly (only successful runs are checked)
+    rows += run_slices("500", "slow-fail", dt.datetime(2025, 2, 28, 12), 5400, "FAILED", "RUN_EXECUTION_ERROR")
     # Job 600 has too little history for a verdict.
     for i in range(3):
         rows += run_slices("600", f"c{i}", day(2 + i), 100, "SUCCEEDED", "SUCCESS")
@@ -145,4 +161,5 @@ def test_setup_gold_tables_is_idempotent_and_has_alert_history(spark, fresh_sche
     setup_gold(spark, fresh_schema)
     setup_gold(spark, fresh_schema)
     cols = spark.table(f"{fresh_schema}.alert_history").columns
-    assert cols == ["alert_id", "job_id", "alert_type", "severity", "message", "created_at", "resolved_at", "channels_sent"]
+    assert cols == ["kind", "alert_key", "workspace_id", "job_id", "severity", "message", "first_seen_at", "last_seen_at",
+                    "resolved_at", "fire_count", "last_notified_at", "notify_count", "channels_sent", "value"]

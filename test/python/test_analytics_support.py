@@ -99,8 +99,22 @@ def params(**extra: str) -> dict:
     return {"catalog": LOCAL_CATALOG, **extra}
 
 
-def setup_gold(spark: SparkSession, gold_schema: str) -> None:
-    run_sql_file(spark, "sql/analytics/setup_gold_tables.sql", params(gold_schema=gold_schema))
+def setup_gold(spark: SparkSession, gold_schema: str, refresh_model: bool = True) -> None:
+    """The gold run model (sql/gold/setup.sql) over bronze tables in the same schema (missing
+    ones created empty), refreshed from whatever bronze holds now (unless ``refresh_model``
+    is False: tests that fill gold tables themselves)."""
+    from gold_support import refresh, setup_model
+
+    setup_model(spark, gold_schema)
+    if refresh_model:
+        refresh(spark, gold_schema)
+
+
+def refresh_gold(spark: SparkSession, gold_schema: str) -> None:
+    """Refreshes the gold run model after more bronze rows were added."""
+    from gold_support import refresh
+
+    refresh(spark, gold_schema)
 
 
 def setup_etl(spark: SparkSession, etl_schema: str) -> None:
