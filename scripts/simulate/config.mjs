@@ -34,7 +34,7 @@ for (const [i, m] of models.entries()) {
 }
 console.log(
   JSON.stringify({
-    alerts: alerts.map((a) => ({ kind: a.kind, threshold: a.threshold })),
+    alerts: alerts.map((a) => ({ kind: a.kind, name: a.name ?? a.kind, threshold: a.threshold, destinations: a.destinations ?? [], retriggerMinutes: a.retriggerMinutes ?? 0 })),
     models: models.map((m) => ({ name: m.name, model: m.model, version: m.version ?? null, template: m.template, features: m.features })),
   }),
 );

@@ -174,40 +174,41 @@ def gold_model_landed() -> bool:
     return os.path.isfile(os.path.join(REPO, "sql", "gold", "job_runs.sql"))
 
 
+#: The gold run model's refresh, in dependency order (#14: usage_priced feeds job_runs,
+#: pipeline_updates and daily_cost); then the analytics that read job_runs.
+GOLD_REFRESH = ("sql/gold/setup.sql", "sql/gold/usage_priced.sql", "sql/gold/job_runs.sql", "sql/gold/job_task_runs.sql",
+                "sql/gold/pipeline_updates.sql", "sql/gold/daily_cost.sql")
+ANALYTICS = ("sql/analytics/job_health_scores.sql", "sql/analytics/job_duration_anomalies.sql")
+#: Parameters of the gold and analytics files beyond catalog/schemas: the stack's defaults
+#: (stacks/config/analytics-schema.ts: healthWindowDays 30, anomaly 30 d / 24 h / 5 runs / z 3.5).
+GOLD_PARAMS = {"as_of": "", "window_days": "30", "detection_hours": "24", "baseline_days": "30",
+               "min_baseline_runs": "5", "z_threshold": "3.5", "lookback_hours": "24"}
+
+
+def gold_refresh_files() -> list:
+    """The refresh files present: the gold model's (plus any new sql/gold file, after them) and
+    the analytics; before the model lands, today's sql/analytics with its own setup."""
+    if not gold_model_landed():
+        return ["sql/analytics/setup_gold_tables.sql", *ANALYTICS]
+    present = {os.path.relpath(f, REPO) for f in glob.glob(os.path.join(REPO, "sql", "gold", "*.sql"))}
+    extra = sorted(present - set(GOLD_REFRESH))
+    return [f for f in GOLD_REFRESH if f in present] + extra + list(ANALYTICS)
+
+
 def stage_gold(ctx: Context) -> str:
     from sqlharness import run_sql_file
 
     spark = ctx.spark
     spark.sql(f"CREATE SCHEMA IF NOT EXISTS {ctx.schemas.gold}")
-    p = ctx.params()
-    if gold_model_landed():
-        files = gold_refresh_files()
-        for f in files:
-            run_sql_file(spark, f, dict(p, **GOLD_EXTRA_PARAMS))
-        used = ", ".join(os.path.basename(f) for f in files)
-    else:
-        run_sql_file(spark, "sql/analytics/setup_gold_tables.sql", p)
-        run_sql_file(spark, "sql/analytics/job_health_scores.sql", dict(p, window_days="30", as_of=""))
-        run_sql_file(spark, "sql/analytics/job_duration_anomalies.sql", dict(
-            p, as_of="", detection_hours="24", baseline_days="30", min_baseline_runs="5", z_threshold="3.5"))
-        used = "sql/analytics (gold run model not on this branch yet)"
+    p = ctx.params(**GOLD_PARAMS)
+    files = gold_refresh_files()
+    for f in files:
+        run_sql_file(spark, f, p)
+    used = "sql/gold run model" if gold_model_landed() else "sql/analytics (gold run model not on this branch yet)"
     counts = {t.name: spark.table(f"{ctx.schemas.gold}.{t.name}").count()
               for t in spark.catalog.listTables(ctx.schemas.gold) if t.tableType != "VIEW"}
     ctx.results["gold"] = counts
     return f"{used}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-
-
-#: Parameters the gold refresh files take beyond catalog/schemas (sql/analytics defaults).
-GOLD_EXTRA_PARAMS = {"as_of": "", "window_days": "30", "detection_hours": "24", "baseline_days": "30",
-                     "min_baseline_runs": "5", "z_threshold": "3.5", "lookback_days": "3"}
-
-
-def gold_refresh_files() -> list:
-    """sql/gold/setup.sql first, then the refresh files in the order the gold job runs them
-    (the file names sort in dependency order or the job's task list decides; see #14)."""
-    files = sorted(glob.glob(os.path.join(REPO, "sql", "gold", "*.sql")))
-    setup = [f for f in files if f.endswith("setup.sql")]
-    return setup + [f for f in files if f not in setup]
 
 
 def stage_etl(ctx: Context) -> str:
@@ -307,18 +308,36 @@ def alerts_landed() -> bool:
 
 
 def stage_alerts(ctx: Context) -> str:
+    """The configured alerts of the environment file with their thresholds. With the gold model:
+    notebooks/evaluate_alerts.py, which also writes the alert history; before it: each
+    sql/alerts/<kind>.sql query (no history is written)."""
     from sqlharness import run_sql_file
 
     spark = ctx.spark
-    pipeline_ids = ",".join(r["pipeline_id"] for r in ctx.ws.tables["system.lakeflow.pipelines"])
-    platform_job_ids = ",".join(j for j, _ in wsmod.PLATFORM_JOBS)
+    extra = {"platform_job_ids": ",".join(j for j, _ in wsmod.PLATFORM_JOBS),
+             "platform_pipeline_ids": ",".join(r["pipeline_id"] for r in ctx.ws.tables["system.lakeflow.pipelines"])}
     fired = {}
-    for alert in ctx.config["alerts"]:
-        rows = run_sql_file(spark, f"sql/alerts/{alert['kind']}.sql", ctx.params(
-            threshold=str(alert["threshold"]), platform_job_ids=platform_job_ids, platform_pipeline_ids=pipeline_ids))
-        fired[alert["kind"]] = [(r["alert_key"], r["message"]) for r in rows]
+    if alerts_landed():
+        from notebook_loader import load_notebook
+        from sqlharness import load_sql, sql_executor
+
+        nb = load_notebook("notebooks/evaluate_alerts.py", spark=spark)
+        alerts = [{"name": a["name"], "kind": a["kind"], "parameters": {"threshold": str(a["threshold"]), **extra},
+                   "subscribers": [f"destination:{d}" for d in a["destinations"]], "retrigger_minutes": a["retriggerMinutes"]}
+                  for a in ctx.config["alerts"]]
+        history = f"{CATALOG}.{ctx.schemas.gold}.alert_history"
+        nb.evaluate_alerts(spark, sql_executor(spark), lambda kind: load_sql(f"sql/alerts/{kind}.sql"), alerts,
+                           ctx.params(), history, "")
+        open_rows = spark.sql(f"SELECT kind, alert_key, message FROM {history} WHERE resolved_at IS NULL").collect()
+        for a in ctx.config["alerts"]:
+            fired[a["name"]] = sorted((r["alert_key"], r["message"]) for r in open_rows if r["kind"] == a["name"])
+        how = f"notebooks/evaluate_alerts.py, {spark.table(history).count()} alert_history rows"
+    else:
+        for a in ctx.config["alerts"]:
+            rows = run_sql_file(spark, f"sql/alerts/{a['kind']}.sql", ctx.params(threshold=str(a["threshold"]), **extra))
+            fired[a["name"]] = sorted((r["alert_key"], r["message"]) for r in rows)
+        how = "sql/alerts queries (alert history waits for notebooks/evaluate_alerts.py)"
     ctx.results["alerts"] = fired
-    how = "sql/alerts queries (alert history waits for notebooks/evaluate_alerts.py)"
     return f"{how}: " + ", ".join(f"{k} {len(v)}" for k, v in fired.items())
 
 
@@ -368,7 +387,7 @@ def stage_dashboards(ctx: Context) -> str:
         return "skipped: no sql/dashboards/*.sql on this branch yet (#15)"
     counts = {}
     for f in files:
-        rows = run_sql_file(ctx.spark, f, ctx.params(**GOLD_EXTRA_PARAMS))
+        rows = run_sql_file(ctx.spark, f, ctx.params(**GOLD_PARAMS))
         counts[os.path.basename(f)[:-4]] = len(rows)
     ctx.results["dashboards"] = counts
     return f"{len(files)} datasets: " + ", ".join(f"{k} {v}" for k, v in counts.items())
