@@ -335,11 +335,13 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
                 run_end = run_start + dt.timedelta(seconds=job.timeout_seconds)
                 story_runs["timeout"].append(run_id)
             elif job.role == "repaired" and as_of - 16 * HOUR <= run_start <= as_of - 6 * HOUR and not story_runs["repaired"]:
-                # The first task fails early; five minutes later the run is repaired.
-                failed_task = job.tasks[0]
-                first_end = run_start + dt.timedelta(seconds=int(duration / len(job.tasks)))
-                repair_start = first_end + dt.timedelta(minutes=5)
-                repair_end = repair_start + dt.timedelta(seconds=int(duration))
+                # The last task fails early (a fifth into it); a minute later the run is repaired,
+                # which re-runs only that task: the run's work is about one normal run.
+                failed_task = job.tasks[-1]
+                share = duration / len(job.tasks)
+                first_end = run_start + dt.timedelta(seconds=int(duration - share + share / 5))
+                repair_start = first_end + dt.timedelta(minutes=1)
+                repair_end = repair_start + dt.timedelta(seconds=int(share))
                 emit_run(job, run_id, [(run_start, first_end, "FAILED", "RUN_EXECUTION_ERROR", failed_task),
                                        (repair_start, repair_end, "SUCCEEDED", "SUCCESS", None)])
                 story_runs["repaired"].append(run_id)
