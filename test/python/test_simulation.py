@@ -63,13 +63,17 @@ def test_generator_refuses_sizes_too_small_for_the_story():
 @pytest.fixture(scope="module")
 def simulated(spark, tmp_path_factory):
     out = str(tmp_path_factory.mktemp("simulation"))
+    before = {db.name for db in spark.catalog.listDatabases()}
     ctx = simulate.run(jobs=8, days=4, seed=7, out=out, env_file=os.path.join(REPO, "environments", "dev.yaml"),
                        spark=spark, quiet=True)
     yield ctx
-    for s in vars(ctx.schemas).values():
-        spark.sql(f"DROP SCHEMA IF EXISTS {s} CASCADE")
-    for s in {t.split(".")[0] for t in ("system_" + n.split(".", 1)[1] for n in ctx.ws.tables)}:
-        spark.sql(f"DROP SCHEMA IF EXISTS {s} CASCADE")
+    for query in spark.streams.active:
+        query.stop()
+    # every schema the simulation created (its own and the system-table stand-ins), so later
+    # test modules start from an empty catalog
+    for db in spark.catalog.listDatabases():
+        if db.name not in before:
+            spark.sql(f"DROP SCHEMA IF EXISTS `{db.name}` CASCADE")
 
 
 def test_exactly_the_injected_alerts_fire(simulated):
