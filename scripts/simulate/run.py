@@ -482,7 +482,7 @@ def summary(ctx: Context) -> str:
             lines.append(f"  {kind:<24} {key}: {message}")
         if not rows:
             lines.append(f"  {kind:<24} (quiet)")
-    expected = story.expected_alert_keys()
+    expected = story.expected_alert_keys(gold_model_landed())
     got = {k: sorted(key for key, _ in v) for k, v in r.get("alerts", {}).items()}
     lines.append("story         : " + ("every injected event found, nothing else fired" if got == {k: sorted(v) for k, v in expected.items() if k in got}
                                        else f"MISMATCH expected {expected}"))

@@ -127,21 +127,27 @@ class Story:
     etl_blocked: dict
     daily_list_cost: dict = field(default_factory=dict)
 
-    def expected_alert_keys(self) -> dict:
-        """alert kind -> sorted alert_key values that must fire; every other kind stays quiet."""
+    def expected_alert_keys(self, gold_model: bool = False) -> dict:
+        """alert kind -> sorted alert_key values that must fire; every other kind stays quiet.
+        ``gold_model``: the alert queries read the gold run model (#14), whose cost alert is
+        per workspace (key <workspace_id>/<date>)."""
+        spike_key = f"{WORKSPACE_ID}/{self.spike_date.isoformat()}" if gold_model else self.spike_date.isoformat()
         return {
             "failed_job_runs": [f"{WORKSPACE_ID}/{self.failing_job}"],
             "job_duration_anomaly": [f"{WORKSPACE_ID}/{self.anomaly_job}/{self.anomaly_run}"],
-            "dbu_cost_spike": [self.spike_date.isoformat()],
+            "dbu_cost_spike": [spike_key],
             "bronze_ingestion_stale": [self.stale_table],
             "etl_mandatory_blockers": [self.etl_blocked["alert_key"]],
             "job_health_low": [],
             "platform_failures": [],
         }
 
-    def expected_report_runs(self) -> list:
-        """(job_id, run_id, status) of the failed-run report over the last 24 hours."""
+    def expected_report_runs(self, gold_model: bool = False) -> list:
+        """(job_id, run_id, status) of the failed-run report over the last 24 hours; with the gold
+        run model a repaired failure is reported once, as REPAIRED."""
         rows = [(self.failing_job, r, "FAILED") for r in self.failed_runs]
+        if gold_model:
+            rows.append((self.repaired_job, self.repaired_run, "REPAIRED"))
         return sorted(rows + [(self.timeout_job, self.timeout_run, "TIMED_OUT")])
 
 

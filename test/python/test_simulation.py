@@ -79,7 +79,7 @@ def simulated(spark, tmp_path_factory):
 def test_exactly_the_injected_alerts_fire(simulated):
     story = simulated.ws.story
     fired = {kind: sorted(key for key, _ in rows) for kind, rows in simulated.results["alerts"].items()}
-    assert fired == story.expected_alert_keys()
+    assert fired == story.expected_alert_keys(simulate.gold_model_landed())
     messages = dict(simulated.results["alerts"]["failed_job_runs"])
     assert "failed 3 time(s)" in messages[f"{workspace.WORKSPACE_ID}/{story.failing_job}"]
 
@@ -88,7 +88,7 @@ def test_the_failed_run_report_lists_the_failures_and_the_timeout(simulated):
     story = simulated.ws.story
     with open(simulated.results["report"]["path"], encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert sorted((r["Job_Id"], r["Status"]) for r in rows) == sorted((j, s) for j, _, s in story.expected_report_runs())
+    assert sorted((r["Job_Id"], r["Status"]) for r in rows) == sorted((j, s) for j, _, s in story.expected_report_runs(simulate.gold_model_landed()))
     timeout = next(r for r in rows if r["Status"] == "TIMED_OUT")
     assert timeout["Error_Details"].startswith("[resource] termination_code=CANCELED")
 
