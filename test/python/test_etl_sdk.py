@@ -59,7 +59,8 @@ def monitor(spark, schema):
 
 
 def process(monitor, load: str, tasks=(), params=()) -> tuple[str, str]:
-    """Registers process CORP/<load>, its initiation task and ``tasks`` (kwargs of register_task)."""
+    """Registers process CORP/<load> with the SDK, its initiation task and ``tasks`` (kwargs of
+    register_task) and ``params`` (args of register_parameter)."""
     monitor.register_process("CORP", load, name=f"{load} load", owner="HR Team", load_frequency="D")
     monitor.register_task("CORP", load, task_id=0, workflow_id=0, sequence_id=0, task_name="Initiation",
                           source_type="DBX_NOTEBOOK")
@@ -67,6 +68,25 @@ def process(monitor, load: str, tasks=(), params=()) -> tuple[str, str]:
         monitor.register_task("CORP", load, **t)
     for p in params:
         monitor.register_parameter("CORP", load, *p)
+    return "CORP", load
+
+
+def seed(spark, schema, load: str, tasks=(), params=()) -> tuple[str, str]:
+    """The same catalogue as ``process`` in one INSERT per table (Delta commits are the cost
+    of these tests; the registration API itself is exercised by the quick start).
+    tasks: (task_id, sequence_id, name, source_system_code, mandatory); params: (name, type, datetime, int)."""
+    spark.sql(f"""INSERT INTO {schema}.ETLconfigProcess VALUES
+        ('CORP', '{load}', '{load} load', 'HR Team', 'D', true, false, false, NULL, now(), now())""")
+    rows = ["('CORP', '%s', 0, 0, 0, 'Initiation', 'DBX_NOTEBOOK', NULL, false, NULL, true, now(), now())" % load]
+    for task_id, sequence_id, name, code, mandatory in tasks:
+        rows.append(f"('CORP', '{load}', {task_id}, 1, {sequence_id}, '{name}', 'DBX_NOTEBOOK', "
+                    f"{repr(code) if code else 'NULL'}, {str(mandatory).lower()}, NULL, true, now(), now())")
+    spark.sql(f"INSERT INTO {schema}.ETLconfigTasks VALUES {', '.join(rows)}")
+    if params:
+        values = [f"('CORP', '{load}', '{name}', '{kind}', {f'TIMESTAMP {ts!r}' if ts else 'NULL'}, "
+                  f"{'NULL' if i is None else i}, {'true' if kind == 'FLAG' else 'NULL'}, NULL, now())"
+                  for name, kind, ts, i in params]
+        spark.sql(f"INSERT INTO {schema}.ETLconfigParameters VALUES {', '.join(values)}")
     return "CORP", load
 
 
@@ -165,7 +185,7 @@ def test_quick_start_end_to_end(spark, schema, monitor):
 
 
 def test_first_failure_retries_and_a_repeated_failure_needs_a_reset(spark, schema, monitor):
-    proj, load = process(monitor, "RETRY", tasks=[dict(task_id=1, workflow_id=1, sequence_id=2, task_name="Flaky")])
+    proj, load = seed(spark, schema, "RETRY", tasks=[(1, 2, "Flaky", None, False)])
     exec_id = ETLMonitorFramework.generate_execution_id()
     # get_pending_tasks generates the steps on the first call.
     assert [t["TaskID"] for t in monitor.get_pending_tasks(exec_id, proj, load, DAY)] == [0, 1]
@@ -201,9 +221,7 @@ def test_first_failure_retries_and_a_repeated_failure_needs_a_reset(spark, schem
 
 
 def test_reset_of_one_task_and_of_a_task_that_did_not_fail(spark, schema, monitor):
-    proj, load = process(monitor, "RESET_ONE", tasks=[
-        dict(task_id=1, workflow_id=1, sequence_id=2, task_name="A"),
-        dict(task_id=2, workflow_id=1, sequence_id=2, task_name="B")])
+    proj, load = seed(spark, schema, "RESET_ONE", tasks=[(1, 2, "A", None, False), (2, 2, "B", None, False)])
     exec_id = ETLMonitorFramework.generate_execution_id()
     monitor.generate_execution_steps(exec_id, proj, load, DAY)
     for t in (1, 2):
@@ -220,9 +238,7 @@ def test_reset_of_one_task_and_of_a_task_that_did_not_fail(spark, schema, monito
 
 
 def test_a_mandatory_failure_blocks_downstream_and_fires_the_alert(spark, schema, monitor):
-    proj, load = process(monitor, "BLOCKED", tasks=[
-        dict(task_id=1, workflow_id=1, sequence_id=2, task_name="Load Employees", task_mandatory=True),
-        dict(task_id=2, workflow_id=1, sequence_id=6, task_name="Build Mart", source_type="DBX_JOB")])
+    proj, load = seed(spark, schema, "BLOCKED", tasks=[(1, 2, "Load Employees", None, True), (2, 6, "Build Mart", None, False)])
     exec_id = ETLMonitorFramework.generate_execution_id()
     monitor.generate_execution_steps(exec_id, proj, load, DAY)
     monitor.start_task(exec_id, proj, load, 1, 1)
@@ -255,10 +271,8 @@ def test_a_mandatory_failure_blocks_downstream_and_fires_the_alert(spark, schema
 
 
 def test_delta_date_auto_advances_and_delta_id_only_explicitly(spark, schema, monitor):
-    proj, load = process(monitor, "WATERMARKS", tasks=[
-        dict(task_id=1, workflow_id=1, sequence_id=2, task_name="By date", source_system_code="ByDate"),
-        dict(task_id=2, workflow_id=1, sequence_id=2, task_name="By id", source_system_code="ById")],
-        params=[("ByDate", "DELTA_DATE"), ("ById", "DELTA_ID"), ("Enabled", "FLAG", "feature flag", None, None, True)])
+    proj, load = seed(spark, schema, "WATERMARKS", tasks=[(1, 2, "By date", "ByDate", False), (2, 2, "By id", "ById", False)],
+                      params=[("ByDate", "DELTA_DATE", None, None), ("ById", "DELTA_ID", None, 0), ("Enabled", "FLAG", None, None)])
     assert param(spark, schema, load, "ById").ActiveValue == "0"
     assert param(spark, schema, load, "Enabled").ActiveValue == "1"
     exec_id = ETLMonitorFramework.generate_execution_id()
@@ -287,9 +301,9 @@ def test_delta_date_auto_advances_and_delta_id_only_explicitly(spark, schema, mo
 
 
 def test_bulk_and_historic_modes_and_back_to_live(spark, schema, monitor):
-    proj, load = process(monitor, "MODES", tasks=[
-        dict(task_id=1, workflow_id=1, sequence_id=2, task_name="Load", source_system_code="ByDate")],
-        params=[("SYSDT", "SYSTEM"), ("ByDate", "DELTA_DATE", None, "2026-04-08 13:45:00"), ("ById", "DELTA_ID", None, None, 42)])
+    proj, load = seed(spark, schema, "MODES", tasks=[(1, 2, "Load", "ByDate", False)],
+                      params=[("SYSDT", "SYSTEM", None, None), ("ByDate", "DELTA_DATE", "2026-04-08 13:45:00", None),
+                              ("ById", "DELTA_ID", None, 42)])
     today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
 
     monitor.set_processing_mode(proj, load, is_bulk_mode=True)
@@ -326,9 +340,8 @@ def test_bulk_and_historic_modes_and_back_to_live(spark, schema, monitor):
 
 def test_eight_parallel_tasks_of_one_stage_lose_no_update(spark, schema, monitor):
     n = 8
-    proj, load = process(monitor, "PARALLEL", tasks=[
-        dict(task_id=t, workflow_id=1, sequence_id=2, task_name=f"Part {t}", source_system_code=f"Part{t}")
-        for t in range(1, n + 1)], params=[(f"Part{t}", "DELTA_DATE") for t in range(1, n + 1)])
+    proj, load = seed(spark, schema, "PARALLEL", tasks=[(t, 2, f"Part {t}", f"Part{t}", False) for t in range(1, n + 1)],
+                      params=[(f"Part{t}", "DELTA_DATE", None, None) for t in range(1, n + 1)])
     exec_id = ETLMonitorFramework.generate_execution_id()
     monitor.generate_execution_steps(exec_id, proj, load, DAY)
     conflicts_before = monitor.retry.conflicts
@@ -394,7 +407,7 @@ def test_retry_policy_retries_conflicts_only_and_is_bounded():
 
 
 def test_bad_input_raises_a_clear_error_and_writes_nothing(spark, schema, monitor):
-    proj, load = process(monitor, "BAD", tasks=[dict(task_id=1, workflow_id=1, sequence_id=2, task_name="Only")])
+    proj, load = seed(spark, schema, "BAD", tasks=[(1, 2, "Only", None, False)])
     exec_id = ETLMonitorFramework.generate_execution_id()
     monitor.generate_execution_steps(exec_id, proj, load, DAY)
     monitor.start_task(exec_id, proj, load, 1, 1)
@@ -429,3 +442,92 @@ def test_bad_input_raises_a_clear_error_and_writes_nothing(spark, schema, monito
         ETLMonitorFramework(spark, catalog="main; DROP TABLE x", schema="etl")
     with pytest.raises(FileNotFoundError, match="does not hold"):
         ETLMonitorFramework(spark, catalog="main", schema="etl", sql_dir=str(REPO_ROOT))
+
+
+# ---------------------------------------------------------------------------------- notebooks
+
+
+class FakeDbutils:
+    """The slice of dbutils the notebooks use: widgets.text/get and notebook.exit."""
+
+    def __init__(self, values: dict):
+        outer = self
+        self.values, self.defaults, self.exits = dict(values), {}, []
+
+        class Widgets:
+            def text(self, name, default, label=None):
+                outer.defaults[name] = default
+
+            def get(self, name):
+                if name not in outer.defaults:
+                    raise KeyError(f"widget {name} was not declared")
+                return outer.values.get(name, outer.defaults[name])
+
+        class Notebook:
+            def exit(self, value):
+                outer.exits.append(value)
+
+        self.widgets, self.notebook = Widgets(), Notebook()
+
+
+def test_utility_notebooks_drive_a_run_like_adf(spark, schema, load_notebook):
+    import json
+
+    proj, load = seed(spark, schema, "ADF", tasks=[(1, 2, "Copy employees", None, False), (2, 2, "Copy badges", None, False)])
+    exec_id = ETLMonitorFramework.generate_execution_id()
+    base = {"lib_path": LIB, "catalog": LOCAL_CATALOG, "etl_schema": schema, "execution_id": exec_id,
+            "project_code": proj, "process_load": load}
+
+    def call(notebook, **widgets):
+        dbutils = FakeDbutils({**base, **widgets})
+        load_notebook(f"notebooks/{notebook}.py", dbutils=dbutils)
+        return json.loads(dbutils.exits[-1])
+
+    pending = call("etl_pending_tasks", processing_date=DAY, sequence_id="2")["tasks"]
+    assert [(t["TaskID"], t["Status"]) for t in pending] == [(1, "NQUE"), (2, "NQUE")]
+    task1 = {"task_id": "1", "workflow_id": "1", "sequence_id": "2", "processing_date": DAY, "source_type": "ADF_PIPELINE",
+             "run_id": "adf-0001"}
+    assert call("etl_start_task", **task1) == {"execution_id": exec_id, "task_id": 1, "workflow_id": 1, "attempt": 1,
+                                               "status": "STARTED"}
+    assert call("etl_end_task", **task1, log_message="copied 10 rows", log_type="INFO")["status"] == "DONE"
+    task2 = {"task_id": "2", "workflow_id": "1"}
+    call("etl_start_task", **task2)
+    assert call("etl_fail_task", **task2, error_message="Copy activity failed: timeout")["status"] == "FAIL"
+
+    rows = latest(spark, schema, exec_id)
+    assert (rows[(1, 1)].Status, rows[(1, 1)].RunID, rows[(1, 1)].LogMessage) == ("DONE", "adf-0001", "copied 10 rows")
+    assert (rows[(2, 1)].Status, rows[(2, 1)].ErrorMessage) == ("FAIL", "Copy activity failed: timeout")
+    receipt = spark.sql(f"SELECT SourceType, RunID FROM {schema}.ETLsysLogs WHERE ExecutionID = '{exec_id}' AND TaskID = 1 "
+                        "ORDER BY LoggedAt LIMIT 1").collect()[0]
+    assert tuple(receipt) == ("ADF_PIPELINE", "adf-0001")
+
+    with pytest.raises(IllegalTransitionError, match="attempt 1 is DONE"):
+        call("etl_end_task", **task1)
+    with pytest.raises(ValueError, match="widget\\(s\\) task_id, workflow_id must be set"):
+        call("etl_start_task")
+    with pytest.raises(ValueError, match="lib_path"):
+        call("etl_start_task", lib_path="")
+
+
+def test_sample_process_runs_twice_and_loads_incrementally(spark, schema, monitor, load_notebook):
+    from etl_monitor import widgets
+
+    assert set(widgets.widget_names("end")) >= {"execution_id", "project_code", "process_load", "task_id", "workflow_id",
+                                                "sequence_id", "processing_date", "source_type", "log_message", "log_type"}
+    first = ETLMonitorFramework.generate_execution_id()
+    dbutils = FakeDbutils({"lib_path": LIB, "catalog": LOCAL_CATALOG, "etl_schema": schema, "execution_id": first,
+                           "processing_date": DAY, "stage": "all", "new_orders": "3"})
+    nb = load_notebook("notebooks/etl_sample_process.py", dbutils=dbutils)
+    wm_first = param(spark, schema, "ORDERS_DAILY", "StageOrders").ValueDateTime
+    assert wm_first == latest(spark, schema, first)[(1, 1)].StartTime
+
+    # The job form: one task per stage, the same execution id.
+    second = ETLMonitorFramework.generate_execution_id()
+    staged = [nb.run(spark, monitor, stage, second, DAY, new_orders=2).get("staged") for stage in nb.STAGES]
+    assert staged == [None, 2, None, None]  # only the rows changed after the first run's watermark
+    assert {(k, r.Status) for k, r in latest(spark, schema, second).items()} == {((0, 0), "DONE"), ((1, 1), "DONE"), ((2, 1), "DONE")}
+    assert param(spark, schema, "ORDERS_DAILY", "StageOrders").ValueDateTime > wm_first
+    totals = spark.sql(f"SELECT orders FROM {schema}.sample_daily_totals").collect()
+    assert [r.orders for r in totals] == [5]
+    with pytest.raises(ValueError, match="stage 'everything'"):
+        nb.run(spark, monitor, "everything", second)
