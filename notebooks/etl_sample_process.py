@@ -46,7 +46,7 @@ def ensure_sample_tables(spark, schema: str, new_orders: int) -> None:
         spark.sql(f"""INSERT INTO {schema}.sample_orders_source
             SELECT (SELECT COALESCE(max(order_id), 0) FROM {schema}.sample_orders_source) + id + 1,
                    current_date(), round(10 + id * 2.5, 2), current_timestamp()
-            FROM range(:n)""", args={"n": new_orders})
+            FROM range({int(new_orders)})""")
 
 
 def watermark(spark, monitor, name: str) -> str:

@@ -228,7 +228,8 @@ def test_reset_of_one_task_and_of_a_task_that_did_not_fail(spark, schema, monito
         monitor.fail_task(exec_id, proj, load, t, 1, error_message=f"boom {t}")
     with pytest.raises(IllegalTransitionError, match="only a FAIL attempt"):
         monitor.status_reset(proj, load, execution_id=exec_id, task_id=0, workflow_id=0)
-    assert monitor.status_reset(proj, load, execution_id=exec_id, task_id=2, workflow_id=1) == 2  # task 2 + initiation
+    # The initiation row is still queued (NQUE): re-queued rows are only those not queued already.
+    assert monitor.status_reset(proj, load, execution_id=exec_id, task_id=2, workflow_id=1) == 1
     rows = latest(spark, schema, exec_id)
     assert [(k[0], r.Status, r.AttemptNumber) for k, r in sorted(rows.items())] == [
         (0, "NQUE", 1), (1, "FAIL", 1), (2, "RQUE", 2)]
@@ -425,7 +426,7 @@ def test_bad_input_raises_a_clear_error_and_writes_nothing(spark, schema, monito
         (IllegalTransitionError, "attempt 1 is DONE", lambda: monitor.fail_task(exec_id, proj, load, 1, 1)),
         (IllegalTransitionError, "never started", lambda: monitor.end_task(exec_id, proj, load, 0, 0)),
         (IllegalTransitionError, "only a FAIL attempt", lambda: monitor.status_reset(proj, load, exec_id, task_id=1)),
-        (ETLMonitorError, "sequence 2, not 5", lambda: monitor.start_task(exec_id, proj, load, 0, 0, sequence_id=5)),
+        (ETLMonitorError, "runs in sequence 0, not 5", lambda: monitor.start_task(exec_id, proj, load, 0, 0, sequence_id=5)),
         (ETLMonitorError, "source_type", lambda: monitor.register_task(proj, load, 2, 1, 2, "x", source_type="SSIS")),
         (ETLMonitorError, "initiation task", lambda: monitor.register_task(proj, load, 0, 1, 2, "x")),
         (ETLMonitorError, "sequence_id 8 is not a stage", lambda: monitor.register_task(proj, load, 2, 1, 8, "x")),

@@ -386,8 +386,9 @@ class ETLMonitorFramework:
         execution_id = _text(execution_id, "execution_id")
         project_code, process_load = _text(project_code, "project_code"), _text(process_load, "process_load")
         task_id, workflow_id = _int(task_id, "task_id"), _int(workflow_id, "workflow_id")
-        self._process(project_code, process_load)
         rows = self._execution_rows(execution_id)
+        if not rows or {(r.ProjectCode, r.ProcessLoad) for r in rows} != {(project_code, process_load)}:
+            self._process(project_code, process_load)  # the steps prove the process otherwise (one query less)
         if not rows:
             self._catalogue_task(project_code, process_load, task_id, workflow_id)
             if processing_date is None:
@@ -488,15 +489,16 @@ class ETLMonitorFramework:
                   {"event": "end", "attempt": attempt.attempt_number, **(payload or {})})
 
     def _advance_delta_date(self, row, start_time) -> None:
-        process = self._process(row.ProjectCode, row.ProcessLoad)
-        if process.IsHistoricMode:
-            return  # a historic rerun loads an old date: moving the live watermark would skip data
-        task = self._rows(f"SELECT SourceSystemCode FROM {self.table('ETLconfigTasks')} WHERE ProjectCode = :p AND "
-                          "ProcessLoad = :l AND TaskID = :t AND WorkFlowID = :w",
-                          p=row.ProjectCode, l=row.ProcessLoad, t=row.TaskID, w=row.WorkFlowID)
-        code = task[0].SourceSystemCode if task else None
-        if not code:
+        task = self._rows(
+            f"SELECT k.SourceSystemCode, p.IsHistoricMode FROM {self.table('ETLconfigTasks')} AS k "
+            f"JOIN {self.table('ETLconfigProcess')} AS p ON p.ProjectCode = k.ProjectCode AND p.ProcessLoad = k.ProcessLoad "
+            "WHERE k.ProjectCode = :p AND k.ProcessLoad = :l AND k.TaskID = :t AND k.WorkFlowID = :w",
+            p=row.ProjectCode, l=row.ProcessLoad, t=row.TaskID, w=row.WorkFlowID)
+        if not task or not task[0].SourceSystemCode:
             return
+        if task[0].IsHistoricMode:
+            return  # a historic rerun loads an old date: moving the live watermark would skip data
+        code = task[0].SourceSystemCode
         self._write("DELTA_DATE auto-advance", f"""UPDATE {self.table('ETLconfigParameters')}
             SET ValueDateTime = :ts, UpdatedAt = current_timestamp()
             WHERE ProjectCode = :p AND ProcessLoad = :l AND ParameterName = :n AND ParameterType = 'DELTA_DATE'
