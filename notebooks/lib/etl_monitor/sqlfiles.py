@@ -4,7 +4,7 @@ They are the one source of the DDL and of step generation and reset: the stack's
 runs setup.sql on a warehouse, ``ETLMonitorFramework.setup()`` runs the very same file.
 
 Where the files are found (first that exists):
-1. ``sql_dir`` given to the framework;
+1. ``sql_dir`` given to the framework (then only there);
 2. ``<package>/sql/`` - the deployed layout: the stack uploads the repo's
    ``sql/etl_monitor/*.sql`` next to the package as workspace files
    (``<workspaceRoot>/lib/etl_monitor/sql/``);
@@ -31,11 +31,16 @@ def candidate_dirs(sql_dir: Optional[str] = None) -> list[str]:
 
 
 def find_sql_dir(sql_dir: Optional[str] = None) -> str:
-    for d in candidate_dirs(sql_dir):
-        if all(os.path.isfile(os.path.join(d, f)) for f in SQL_FILES):
+    def complete(d: str) -> bool:
+        return all(os.path.isfile(os.path.join(d, f)) for f in SQL_FILES)
+
+    if sql_dir:  # explicit: that folder or an error, never a silent fallback
+        if not complete(sql_dir):
+            raise FileNotFoundError(f"sql_dir {sql_dir!r} does not hold {', '.join(SQL_FILES)}")
+        return sql_dir
+    for d in candidate_dirs():
+        if complete(d):
             return d
-    if sql_dir:
-        raise FileNotFoundError(f"sql_dir {sql_dir!r} does not hold {', '.join(SQL_FILES)}")
     raise FileNotFoundError(
         f"ETL monitor SQL files ({', '.join(SQL_FILES)}) not found in any of: {candidate_dirs()}; "
         "deploy sql/etl_monitor/*.sql to <lib>/etl_monitor/sql/ or pass sql_dir=")
