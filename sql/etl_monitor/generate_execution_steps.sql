@@ -2,6 +2,10 @@
 -- (p_ETLProcessingSteps GenerateMode=1 / generate_execution_steps()). Task name, source type,
 -- mandatory flag and SLA are snapshotted so history stays accurate when the catalogue changes.
 -- Idempotent: steps that already exist for the execution are left alone.
+-- Executed as-is by ETLMonitorFramework.generate_execution_steps() (notebooks/lib/etl_monitor),
+-- which first checks the process, its active tasks and that the ExecutionID is not used by
+-- another process or date. The ON clause names the partition (ProcessingDate) so the MERGE
+-- only reads that partition: runs of other dates never conflict with it.
 --
 -- Parameters (named markers): :catalog, :etl_schema, :execution_id, :project_code,
 --   :process_load, :processing_date ('yyyy-MM-dd')
@@ -23,7 +27,8 @@ USING (
   FROM IDENTIFIER(:catalog || '.' || :etl_schema || '.ETLconfigTasks') AS k
   WHERE k.ProjectCode = :project_code AND k.ProcessLoad = :process_load AND k.IsActive
 ) AS s
-ON t.ExecutionID = s.ExecutionID AND t.TaskID = s.TaskID AND t.WorkFlowID = s.WorkFlowID
+ON t.ProcessingDate = CAST(:processing_date AS DATE)
+   AND t.ExecutionID = s.ExecutionID AND t.TaskID = s.TaskID AND t.WorkFlowID = s.WorkFlowID
 WHEN NOT MATCHED THEN INSERT (
   ExecutionID, ProjectCode, ProcessLoad, ProcessingDate, TaskID, WorkFlowID, SequenceID,
   AttemptNumber, Status, TaskName, SourceType, TaskMandatory, SLAMinutes, CreatedAt, UpdatedAt

@@ -3,7 +3,12 @@
 -- The initiation row (TaskID 0) is always re-queued with them, reopening the run.
 -- Only latest attempts in FAIL are reset; running it twice adds nothing the second time.
 --
+-- Executed as-is by ETLMonitorFramework.status_reset() (notebooks/lib/etl_monitor), which
+-- first checks that the execution exists and, for one task, that its latest attempt is FAIL.
+--
 -- Parameters (named markers): :catalog, :etl_schema, :execution_id,
+--   :processing_date ('yyyy-MM-dd', the execution's partition: the statement reads only it,
+--   so resets never conflict with writers of other dates),
 --   :task_id and :workflow_id: '' = every failed task, else that task only
 
 INSERT INTO IDENTIFIER(:catalog || '.' || :etl_schema || '.ETLProcessingSteps') (
@@ -16,7 +21,7 @@ WITH latest AS (
     SELECT s.*,
            row_number() OVER (PARTITION BY ExecutionID, TaskID, WorkFlowID ORDER BY AttemptNumber DESC) AS rn
     FROM IDENTIFIER(:catalog || '.' || :etl_schema || '.ETLProcessingSteps') AS s
-    WHERE ExecutionID = :execution_id
+    WHERE ProcessingDate = CAST(:processing_date AS DATE) AND ExecutionID = :execution_id
   )
   WHERE rn = 1
 ),

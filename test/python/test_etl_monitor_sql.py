@@ -76,7 +76,7 @@ def test_views_show_a_mandatory_blocker_sla_breach_and_reset(spark, etl):
     assert [(r.TotalTasks, r.FailTasks, r.DoneTasks, r.NqueTasks) for r in summary] == [(4, 1, 1, 2)]
 
     # FAIL -> RQUE as attempt 2; the initiation row is re-queued with it; a second reset adds nothing.
-    reset = params(etl_schema=s, execution_id="exec-1", task_id="", workflow_id="")
+    reset = params(etl_schema=s, execution_id="exec-1", processing_date="2026-04-09", task_id="", workflow_id="")
     spark.sql(f"UPDATE {s}.ETLProcessingSteps SET Status = 'DONE' WHERE TaskID = 0")
     run_sql_file(spark, "sql/etl_monitor/status_reset.sql", reset)
     run_sql_file(spark, "sql/etl_monitor/status_reset.sql", reset)
