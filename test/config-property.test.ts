@@ -13,7 +13,9 @@ import { PROJECT_ROOT, tempDir } from "./helpers";
  */
 
 const SEED = 20261201;
-const TIME_LIMIT_MS = 25_000;
+// Bounded so `npm test` stays within its 20 s budget (npm run bench --suites); a longer soak:
+// PROPERTY_TEST_MS=300000 npx jest test/config-property.test.ts
+const TIME_LIMIT_MS = Number(process.env.PROPERTY_TEST_MS ?? 5_000);
 const EXAMPLES = ["aut", "dev", "prod"].map((e) => fs.readFileSync(path.join(PROJECT_ROOT, "environments", `${e}.yaml`), "utf8"));
 
 /** Fragments hostile files are made of: object internals, templates, YAML features, odd scalars. */
@@ -146,4 +148,4 @@ test("every input yields a valid configuration or ConfigError problems naming th
   // Both outcomes occur: the generator reaches valid files as well as broken ones.
   expect(valid).toBeGreaterThan(0);
   expect(refused).toBeGreaterThan(0);
-}, 60_000);
+}, TIME_LIMIT_MS + 60_000);
