@@ -13,9 +13,11 @@ import { PROJECT_ROOT, tempDir } from "./helpers";
  */
 
 const SEED = 20261201;
-// Bounded so `npm test` stays within its 20 s budget (npm run bench --suites); a longer soak:
-// PROPERTY_TEST_MS=300000 npx jest test/config-property.test.ts
-const TIME_LIMIT_MS = Number(process.env.PROPERTY_TEST_MS ?? 5_000);
+// A fixed number of seeded inputs keeps the run deterministic and inside the `npm test` budget
+// (npm run bench -- --suites); the time limit only guards against a hang. A longer soak:
+// PROPERTY_RUNS=5000 npx jest test/config-property.test.ts
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+const TIME_LIMIT_MS = 45_000;
 const EXAMPLES = ["aut", "dev", "prod"].map((e) => fs.readFileSync(path.join(PROJECT_ROOT, "environments", `${e}.yaml`), "utf8"));
 
 /** Fragments hostile files are made of: object internals, templates, YAML features, odd scalars. */
@@ -143,7 +145,7 @@ test("every input yields a valid configuration or ConfigError problems naming th
       expect(fs.readdirSync(root)).toEqual(["environments"]);
       expect(fs.readdirSync(dir)).toEqual(["prod.yaml"]);
     }),
-    { seed: SEED, numRuns: 1500, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+    { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: true },
   );
   // Both outcomes occur: the generator reaches valid files as well as broken ones.
   expect(valid).toBeGreaterThan(0);
