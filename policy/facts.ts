@@ -14,6 +14,8 @@ export interface StackFacts {
   readonly alerts: readonly { readonly address: string; readonly name: string; readonly condition: string; readonly notifies: string }[];
   readonly destinations: readonly { readonly address: string; readonly name: string; readonly type: string; readonly settings: string }[];
   readonly runAs: readonly { readonly address: string; readonly runAs: string }[];
+  /** Lakeview dashboards: where they live and who may open them (`databricks_permissions` with `dashboard_id`). */
+  readonly dashboards: readonly { readonly address: string; readonly name: string; readonly parentPath: string; readonly acl: string; readonly embedCredentials: string }[];
   readonly protectedResources: readonly string[];
 }
 
@@ -40,6 +42,7 @@ export function stackFacts(stack: SynthesizedStack): StackFacts {
       address: r.address,
       runAs: text(get(r.body, "run_as.service_principal_name") ?? get(r.body, "run_as.user_name") ?? r.body.run_as_user_name ?? "(deploying identity)"),
     })),
+    dashboards: dashboards(stack),
     protectedResources: resources.filter((r) => get(r.body, "lifecycle.prevent_destroy") === true).map((r) => r.address),
   };
 }
@@ -61,6 +64,27 @@ function schedules(stack: SynthesizedStack): StackFacts["schedules"] {
     if (s !== undefined) rows.push(row(m.address, m.body.table_name, "quality monitor", get(s, "quartz_cron_expression"), get(s, "timezone_id"), "(server-managed)"));
   }
   return rows;
+}
+
+function dashboards(stack: SynthesizedStack): StackFacts["dashboards"] {
+  const permissions = resourcesOfType(stack, "databricks_permissions");
+  return resourcesOfType(stack, "databricks_dashboard").map((d) => {
+    const reference = `\${${d.address}.id}`;
+    const acl = permissions
+      .filter((p) => p.body.dashboard_id === reference)
+      .flatMap((p) => blocks(p.body.access_control))
+      .map((a) => `${text(a.group_name ?? a.service_principal_name ?? a.user_name)}: ${text(a.permission_level)}`)
+      .sort();
+    // The provider's default for embed_credentials is true: unset means the publisher's credentials.
+    const embed = d.body.embed_credentials;
+    return {
+      address: d.address,
+      name: text(d.body.display_name),
+      parentPath: text(d.body.parent_path),
+      acl: acl.join(", ") || "(no databricks_permissions: workspace defaults)",
+      embedCredentials: embed === undefined ? "(unset: provider default true)" : text(embed),
+    };
+  });
 }
 
 function row(address: string, name: unknown, kind: string, cron: unknown, timezone: unknown, pause: unknown): StackFacts["schedules"][number] {

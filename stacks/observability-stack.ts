@@ -2,6 +2,7 @@ import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { Construct, Node } from "constructs";
 import { Aspects, TerraformElement, TerraformStack } from "../constructs/core";
 import { Analytics } from "../constructs/analytics";
+import { Dashboards } from "../constructs/dashboards";
 import { DataProtection } from "../constructs/data-protection";
 import { Foundation } from "../constructs/foundation";
 import { ModelMonitoring } from "../constructs/model-monitoring";
@@ -73,7 +74,17 @@ export class ObservabilityStack extends TerraformStack {
       spec.modelMonitoring &&
       new ModelMonitoring(this, "Mlops", { ...spec.modelMonitoring, schema: foundation.schemas.mlops, warehouseId: foundation.warehouseId });
 
-    declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring });
+    const dashboards =
+      spec.dashboards &&
+      new Dashboards(this, "Dashboards", {
+        ...spec.dashboards,
+        catalogName: foundation.catalogName,
+        schemas: { bronze: foundation.schemas.bronze.name, gold: foundation.schemas.gold.name, etlMonitor: foundation.schemas.etlMonitor.name, mlops: foundation.schemas.mlops.name },
+        warehouseId: foundation.warehouseId,
+        bronzeTables: props.systemTables.map((t) => ({ name: t.name, domain: t.domain })),
+      });
+
+    declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring, dashboards });
   }
 
   /** Resources of Foundation, Notifications and Analytics keep their pre-construct addresses (stacks/addresses.ts). */

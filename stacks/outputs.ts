@@ -1,4 +1,5 @@
 import { Analytics } from "../constructs/analytics";
+import { Dashboards } from "../constructs/dashboards";
 import { TerraformOutput, TerraformStack } from "../constructs/core";
 import { Foundation } from "../constructs/foundation";
 import { ManagedJob } from "../constructs/managed-job";
@@ -12,16 +13,18 @@ export interface OutputSources {
   readonly analytics?: Analytics;
   /** @default - no serving, monitor or drift-alert outputs */
   readonly modelMonitoring?: ModelMonitoring;
+  /** @default - no dashboard outputs */
+  readonly dashboards?: Dashboards;
 }
 
 /** What `terraform output` shows: one id and workspace URL per thing a user runs or opens. */
-export const OUTPUT_NAMES = ["jobs", "pipelines", "warehouse", "serving_endpoints", "monitors", "alerts"] as const;
+export const OUTPUT_NAMES = ["jobs", "pipelines", "warehouse", "serving_endpoints", "monitors", "alerts", "dashboards"] as const;
 
 /**
  * Declares the stack outputs, each a map `name -> { id, url }` under a fixed Terraform name
  * (`terraform output -json jobs`). URLs follow the workspace UI routes: `/jobs/<id>`,
  * `/pipelines/<id>`, `/sql/warehouses/<id>`, `/ml/endpoints/<name>`, the monitor's dashboard
- * `/sql/dashboardsv3/<id>` and `/sql/alerts-v2/<id>`.
+ * `/sql/dashboardsv3/<id>`, `/sql/alerts-v2/<id>` and the Lakeview dashboards' `/dashboardsv3/<id>`.
  */
 export function declareOutputs(stack: TerraformStack, host: string, s: OutputSources): void {
   const base = host.replace(/\/+$/, "");
@@ -44,6 +47,7 @@ export function declareOutputs(stack: TerraformStack, host: string, s: OutputSou
       ...[...(s.analytics?.alerts ?? new Map()).entries()].map(([name, a]) => [name, entry("sql/alerts-v2", a.resource.id)]),
       ...models.map(([name, m]) => [`drift_${name}`, entry("sql/alerts-v2", m.driftAlert.resource.id)]),
     ]),
+    dashboards: Object.fromEntries([...(s.dashboards?.dashboards ?? new Map()).entries()].map(([name, d]) => [name.replace(/-/g, "_"), entry("dashboardsv3", d.dashboardId)])),
   };
   for (const name of OUTPUT_NAMES) {
     const output = new TerraformOutput(stack, `Output-${name}`, { value: values[name], description: `ids and workspace URLs of the ${name.replace(/_/g, " ")}` });

@@ -15,8 +15,11 @@ import {
 import { platformDashboards } from "../constructs/lakeview/dashboards";
 import { bindSqlMarkers, sqlMarkers, stripHeaderComments, toQueryLines } from "../constructs/lakeview/sql-binding";
 import { LakeviewDashboard } from "../constructs/lakeview-dashboard";
+import { Dashboards, DashboardsProps } from "../constructs/dashboards";
+import { resolvePlatformSpec } from "../stacks/config/resolve";
+import { environmentSchema } from "../stacks/config/schema";
 import { EXPORT_PATH, exportJson, TEST_INPUT } from "../scripts/export-dashboards";
-import { PROJECT_ROOT, synthConstructs } from "./helpers";
+import { exampleConfigs, PROJECT_ROOT, synthConstructs } from "./helpers";
 
 const SQL_DIR = path.join(PROJECT_ROOT, "sql", "dashboards");
 const BINDINGS = { catalog: "obs_dev", gold_schema: "gold" };
@@ -261,6 +264,90 @@ describe("LakeviewDashboard", () => {
           definition: new DashboardBuilder({ id: "empty", displayName: "Empty", bindings: {} }),
         }),
     ).toThrow(/parentPath: .*; workspaceHost: .*; managerGroups: .*; definition: .*no pages/);
+  });
+});
+
+describe("Dashboards (the capability)", () => {
+  const props: DashboardsProps = {
+    namePrefix: "[dev] ",
+    workspaceDir: "/Workspace/obs/dev/dashboards",
+    workspaceHost: "https://dbc-dev.cloud.databricks.com",
+    sqlDir: SQL_DIR,
+    catalogName: "obs_dev",
+    schemas: { gold: "gold", bronze: "bronze", etlMonitor: "etl", mlops: "mlops" },
+    warehouseId: "wh-1",
+    bronzeTables: TEST_INPUT.bronzeTables,
+    models: TEST_INPUT.models,
+    managerGroups: ["platform-admins"],
+    readers: { cost: ["data-analysts"], "etl-processes": ["data-analysts", "data-engineers"] },
+  };
+
+  test("one prefixed dashboard per definition in the folder, readers per dashboard, managers on all", () => {
+    const tf = synthConstructs((scope) => new Dashboards(scope, "Dashboards", props));
+    const dashboards = Object.values(tf.resource.databricks_dashboard) as Record<string, unknown>[];
+    expect(dashboards.map((d) => d.display_name).sort()).toEqual(["[dev] Alerts", "[dev] Cost", "[dev] ETL processes", "[dev] Model monitoring", "[dev] Platform health"]);
+    for (const d of dashboards) expect(d).toMatchObject({ parent_path: "/Workspace/obs/dev/dashboards", warehouse_id: "wh-1", embed_credentials: false });
+    const acl = Object.fromEntries(
+      (Object.values(tf.resource.databricks_permissions) as { dashboard_id: string; access_control: { group_name: string; permission_level: string }[] }[]).map((p) => [
+        String(tf.resource.databricks_dashboard[/databricks_dashboard\.([^.]+)\.id/.exec(p.dashboard_id)![1]].display_name),
+        p.access_control.map((a) => `${a.group_name}:${a.permission_level}`),
+      ]),
+    );
+    expect(acl["[dev] Cost"]).toEqual(["platform-admins:CAN_MANAGE", "data-analysts:CAN_READ"]);
+    expect(acl["[dev] ETL processes"]).toEqual(["platform-admins:CAN_MANAGE", "data-analysts:CAN_READ", "data-engineers:CAN_READ"]);
+    expect(acl["[dev] Alerts"]).toEqual(["platform-admins:CAN_MANAGE"]);
+  });
+
+  test("without models there is no model-monitoring dashboard", () => {
+    const tf = synthConstructs((scope) => new Dashboards(scope, "Dashboards", { ...props, models: [] }));
+    expect(Object.values(tf.resource.databricks_dashboard).map((d) => d.display_name)).not.toContain("[dev] Model monitoring");
+  });
+
+  test("catalog and schema references stay whole inside the back-quoted table names", () => {
+    const tf = synthConstructs((scope) => {
+      const { Token } = jest.requireActual("cdktf");
+      new Dashboards(scope, "Dashboards", { ...props, catalogName: Token.asString({ resolve: () => "${databricks_catalog.C.name}" }) });
+    });
+    const health = Object.values(tf.resource.databricks_dashboard).find((d) => d.display_name === "[dev] Platform health")!;
+    expect(String(health.serialized_dashboard)).toContain("`${databricks_catalog.C.name}`.`gold`.`job_health_scores`");
+  });
+
+  test("validates its props, all problems at once", () => {
+    const build = (p: Partial<DashboardsProps>) => () => synthConstructs((scope) => new Dashboards(scope, "Dashboards", { ...props, ...p }));
+    expect(build({ bronzeTables: [], models: [TEST_INPUT.models[0], TEST_INPUT.models[0]] })).toThrow(/bronzeTables: at least one table.*; models: duplicate name "churn_classifier"/);
+    expect(build({ readers: { costs: ["a"] } })).toThrow(/readers\.costs: no such dashboard; defined: platform-health, cost, etl-processes, alerts, model-monitoring/);
+  });
+
+  test("the spec section: on with the observability section, readers by data grants, models from the resolved MLOps section", () => {
+    const config = exampleConfigs().aut;
+    const spec = resolvePlatformSpec(config, { projectRoot: PROJECT_ROOT });
+    expect(spec.dashboards).toMatchObject({
+      namePrefix: "[aut] ",
+      workspaceDir: `${spec.workspaceRoot}/dashboards`,
+      sqlDir: SQL_DIR,
+      managerGroups: [config.principals.platformAdmins],
+      readers: {
+        "platform-health": [config.principals.analysts, config.principals.engineers],
+        cost: [config.principals.analysts],
+        "etl-processes": [config.principals.analysts, config.principals.engineers],
+        alerts: [config.principals.analysts],
+        "model-monitoring": [config.principals.analysts],
+      },
+    });
+    expect(spec.dashboards!.models).toEqual(
+      spec.modelMonitoring!.models.map((m) => ({ name: m.name, processedTable: `${m.name}_processed`, payloadTable: `${m.name}_payload`, modelIdCol: m.columns.modelId, granularity: m.monitoring.granularities[0], problemType: m.problemType })),
+    );
+    expect(resolvePlatformSpec({ ...config, dashboards: { enabled: false } }, { projectRoot: PROJECT_ROOT }).dashboards).toBeUndefined();
+    expect(resolvePlatformSpec({ ...config, observability: undefined, dashboards: {} }, { projectRoot: PROJECT_ROOT }).dashboards).toBeUndefined();
+  });
+
+  test("dashboards.enabled without the observability section is a configuration error", () => {
+    const config = exampleConfigs().aut;
+    expect(environmentSchema.safeParse({ ...config, dashboards: { enabled: true } }).success).toBe(true);
+    const result = environmentSchema.safeParse({ ...config, observability: undefined, dashboards: { enabled: true } });
+    expect(result.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["dashboards.enabled", "the dashboards read the gold tables the observability section builds: add an observability section or remove dashboards.enabled"],
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@ describe.each(["dev", "aut", "prod"])("the %s stack outputs", (env) => {
   const tf = synthStack(configs[env]) as TfJson & { output: Record<string, { value: Record<string, Entry> }> };
   const host = configs[env].workspace.host.replace(/\/+$/, "");
 
-  test("declares ids and URLs of jobs, pipelines, the warehouse, serving endpoints, monitors and alerts", () => {
+  test("declares ids and URLs of jobs, pipelines, the warehouse, serving endpoints, monitors, alerts and dashboards", () => {
     expect(Object.keys(tf.output).sort()).toEqual([...OUTPUT_NAMES].sort());
     for (const name of OUTPUT_NAMES) {
       const entries = Object.values(tf.output[name].value);
@@ -26,5 +26,12 @@ describe.each(["dev", "aut", "prod"])("the %s stack outputs", (env) => {
     for (const e of Object.values(tf.output.jobs.value)) expect(e.url).toBe(`${host}/jobs/${e.id}`);
     for (const e of Object.values(tf.output.pipelines.value)) expect(e.url).toBe(`${host}/pipelines/${e.id}`);
     expect(tf.output.warehouse.value.observability.url).toBe(`${host}/sql/warehouses/${tf.output.warehouse.value.observability.id}`);
+  });
+
+  test("every dashboard has an output: its id and the Lakeview URL", () => {
+    const dashboards = tf.output.dashboards.value;
+    expect(Object.values(dashboards).map((e) => e.id).sort()).toEqual(Object.keys(tf.resource.databricks_dashboard).map((id) => `\${databricks_dashboard.${id}.id}`).sort());
+    expect(Object.keys(dashboards).sort()).toEqual(["alerts", "cost", "etl_processes", "model_monitoring", "platform_health"]);
+    for (const e of Object.values(dashboards)) expect(e.url).toBe(`${host}/dashboardsv3/${e.id}`);
   });
 });

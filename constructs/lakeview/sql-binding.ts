@@ -104,7 +104,9 @@ export function bindSqlMarkers(sql: string, bindings: Readonly<Record<string, st
         throw new Error(`IDENTIFIER(${unmask(masked, inner).trim()}): "${unmask(masked, token)}" is neither a bound marker nor a string literal`);
       })
       .join("");
-    return value.split(".").map(quoteIdentifier).join(".");
+    // A bound value may be a Terraform reference (a cdktf token such as `${TfToken[TOKEN.12]}`):
+    // its dots are not name separators.
+    return value.split(/\.(?![^{]*\})/).map(quoteIdentifier).join(".");
   });
   text = text.replace(MARKER, (whole, name: string) => (bound(name) ? quoteString(bindings[name]) : whole));
   return unmask(masked, text);

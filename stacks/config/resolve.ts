@@ -1,5 +1,5 @@
 import * as path from "path";
-import { MonitoredModelSpec } from "../../constructs/model-monitoring";
+import { MonitoredModelSpec, PROCESSED_SUFFIX } from "../../constructs/model-monitoring";
 import { JobScheduleSpec } from "../../constructs/managed-job";
 import { RoleHolder } from "../../constructs/foundation";
 import { MONITOR_GRANULARITIES } from "../../constructs/inference-monitor";
@@ -7,7 +7,7 @@ import { SERVING_WORKLOAD_SIZES } from "../../constructs/served-model-endpoint";
 import { Tier } from "../../vocabulary/tiers";
 import { MlopsModelConfig, TEMPLATE_PRESETS } from "./mlops-schema";
 import { EnvironmentConfig, StateBackendConfig } from "./schema";
-import { AnalyticsSpec, ModelMonitoringSpec, PlatformSpec } from "./spec";
+import { AnalyticsSpec, DashboardsSpec, ModelMonitoringSpec, PlatformSpec } from "./spec";
 
 /**
  * The one place defaults are applied. The schema (schema.ts) validates and fills field-level
@@ -115,6 +115,41 @@ export function resolvePlatformSpec(validated: EnvironmentConfig, options: Resol
           runAsServicePrincipal: runAs,
         };
 
+  // Viewers query with their own grants (embed_credentials = false), so a dashboard is shared
+  // only with roles that can SELECT what it reads (vocabulary/privileges.ts): analysts (reader)
+  // read gold, ETL and MLOps but not bronze; engineers (writer) read everything and also get the
+  // ETL dashboard they operate. The health dashboard's two bronze-freshness widgets read bronze:
+  // analysts see a permission error on those two until a gold freshness view exists (they see
+  // staleness through the bronze_ingestion_stale alert meanwhile); engineers see them.
+  // Auditors hold metadata privileges only and model consumers only CAN_QUERY on endpoints:
+  // a dashboard would show them permission errors, so neither is a reader.
+  const dashboardsEnabled = config.dashboards.enabled ?? o !== undefined;
+  const readersOf = (...groups: string[]) => [...new Set(groups)].filter((g) => g !== p.platformAdmins);
+  const dashboards: DashboardsSpec | undefined = dashboardsEnabled
+    ? {
+        namePrefix,
+        workspaceDir: `${workspaceRoot}/dashboards`,
+        workspaceHost: config.workspace.host.replace(/\/+$/, ""),
+        sqlDir: path.join(sqlDir, "dashboards"),
+        models: (modelMonitoring?.models ?? []).map((m) => ({
+          name: m.name,
+          processedTable: `${m.name}${PROCESSED_SUFFIX}`,
+          payloadTable: `${m.name}_payload`,
+          modelIdCol: m.columns.modelId,
+          granularity: m.monitoring.granularities[0],
+          problemType: m.problemType,
+        })),
+        managerGroups: [p.platformAdmins],
+        readers: {
+          "platform-health": readersOf(p.analysts, p.engineers),
+          cost: readersOf(p.analysts),
+          "etl-processes": readersOf(p.analysts, p.engineers),
+          alerts: readersOf(p.analysts),
+          ...(modelMonitoring ? { "model-monitoring": readersOf(p.analysts) } : {}),
+        },
+      }
+    : undefined;
+
   const spec: PlatformSpec = {
     environment: env,
     tier: config.tier,
@@ -167,6 +202,7 @@ export function resolvePlatformSpec(validated: EnvironmentConfig, options: Resol
     },
     analytics,
     modelMonitoring,
+    dashboards,
   };
   return deepFreeze(spec);
 }

@@ -184,6 +184,13 @@ const policySection = z
   })
   .default({ suppressions: [] });
 
+const dashboardsSection = z
+  .strictObject({
+    /** Deploy the Lakeview dashboards. @default - on exactly when the observability section is present */
+    enabled: z.boolean().optional(),
+  })
+  .default({});
+
 export const environmentSchema = z
   .strictObject({
     environment: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "expected a short lower-case name such as dev, aut or prod"),
@@ -202,6 +209,7 @@ export const environmentSchema = z
     warehouse: warehouseSection,
     mlops: mlopsSection,
     observability: observabilitySection,
+    dashboards: dashboardsSection,
     policy: policySection,
   })
   .superRefine((config, ctx) => {
@@ -224,6 +232,13 @@ export const environmentSchema = z
         code: "custom",
         path: ["ingestion", "durationWarningSeconds"],
         message: `must be below ingestion.timeoutSeconds (${config.ingestion.timeoutSeconds})`,
+      });
+    }
+    if (config.dashboards.enabled && !config.observability) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dashboards", "enabled"],
+        message: "the dashboards read the gold tables the observability section builds: add an observability section or remove dashboards.enabled",
       });
     }
     const schemaNames = Object.values(config.schemas);

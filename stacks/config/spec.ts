@@ -1,4 +1,5 @@
 import type { AnalyticsProps } from "../../constructs/analytics";
+import type { DashboardsProps } from "../../constructs/dashboards";
 import type { FoundationProps } from "../../constructs/foundation";
 import type { ModelMonitoringProps } from "../../constructs/model-monitoring";
 import type { NotificationsProps } from "../../constructs/notifications";
@@ -36,6 +37,8 @@ export interface PlatformSpec {
   readonly analytics?: AnalyticsSpec;
   /** @default - no served models */
   readonly modelMonitoring?: ModelMonitoringSpec;
+  /** @default - no dashboards (without the observability section there is no gold data to show) */
+  readonly dashboards?: DashboardsSpec;
 }
 
 export type AnalyticsSpec = Omit<
@@ -47,3 +50,6 @@ export type AnalyticsSpec = Omit<
 };
 
 export type ModelMonitoringSpec = Omit<ModelMonitoringProps, "schema" | "warehouseId">;
+
+/** Dashboards minus Foundation's catalog, schemas and warehouse and the bronze tables (the registry). */
+export type DashboardsSpec = Omit<DashboardsProps, "catalogName" | "schemas" | "warehouseId" | "bronzeTables">;

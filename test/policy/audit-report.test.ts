@@ -55,6 +55,33 @@ describe("the audit report", () => {
     ]);
   });
 
+  test("lists every dashboard with its folder, ACL and embed_credentials, from the synthesized JSON", () => {
+    const stack = stackOf({
+      databricks_dashboard: {
+        Health: { display_name: "[aut] Platform health", parent_path: "/Workspace/Shared/obs/aut/dashboards", warehouse_id: "w", serialized_dashboard: "{}", embed_credentials: false },
+        Legacy: { display_name: "Legacy", parent_path: "/Shared", warehouse_id: "w", serialized_dashboard: "{}" },
+      },
+      databricks_permissions: {
+        HealthAcl: {
+          dashboard_id: "${databricks_dashboard.Health.id}",
+          access_control: [
+            { group_name: "platform-admins", permission_level: "CAN_MANAGE" },
+            { group_name: "data-analysts", permission_level: "CAN_READ" },
+          ],
+        },
+        JobAcl: { job_id: "${databricks_job.J.id}", access_control: [{ group_name: "someone-else", permission_level: "CAN_VIEW" }] },
+      },
+      databricks_job: { J: goodJob() },
+    });
+    const facts = stackFacts(stack);
+    expect(facts.dashboards).toEqual([
+      { address: "databricks_dashboard.Health", name: "[aut] Platform health", parentPath: "/Workspace/Shared/obs/aut/dashboards", acl: "data-analysts: CAN_READ, platform-admins: CAN_MANAGE", embedCredentials: "false" },
+      { address: "databricks_dashboard.Legacy", name: "Legacy", parentPath: "/Shared", acl: "(no databricks_permissions: workspace defaults)", embedCredentials: "(unset: provider default true)" },
+    ]);
+    const md = renderMarkdown({ environment: "aut", tier: "acceptance", facts, policy: runPolicyPack({ stack, context: AUT }), environmentDiff: [] });
+    expect(md).toContain("| databricks_dashboard.Health | [aut] Platform health | /Workspace/Shared/obs/aut/dashboards | data-analysts: CAN_READ, platform-admins: CAN_MANAGE | false |");
+  });
+
   test("renders deterministically", () => {
     const stack = alerting("UNPAUSED", 3, "${var.slack_url}");
     const build = () => renderMarkdown({ environment: "prod", tier: "production", facts: stackFacts(stack), policy: runPolicyPack({ stack, context: PROD }), environmentDiff: [] });

@@ -27,7 +27,7 @@ describe("the policy pack in synthesis", () => {
       const audit = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", env, "audit.json"), "utf8"));
       expect(audit.policy.findings.filter((f: { level: string; suppressedBy?: unknown }) => f.level === "error" && !f.suppressedBy)).toEqual([]);
       const md = fs.readFileSync(path.join(outdir, "stacks", env, "audit.md"), "utf8");
-      for (const section of ["Resource inventory", "Grants matrix", "Schedules", "Alerts, thresholds and destinations", "Protected resources", "Policy findings", "Environment diff"]) {
+      for (const section of ["Resource inventory", "Grants matrix", "Schedules", "Alerts, thresholds and destinations", "Dashboards", "Protected resources", "Policy findings", "Environment diff"]) {
         expect(md).toContain(`## ${section}`);
       }
     }
