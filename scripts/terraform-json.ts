@@ -34,6 +34,36 @@ export function setProviderVersion(stack: Json, version: string): void {
   if (d && typeof d === "object") d.version = version;
 }
 
+export interface NewerArgument {
+  readonly resourceType: string;
+  readonly argument: string;
+  /** The provider version known not to have it. */
+  readonly absentIn: string;
+}
+
+/**
+ * Mismatch mode against an older provider only: removes the listed arguments (scripts/
+ * provider-arguments-since.json) that `version` does not know from every resource of their type.
+ * Returns "type.argument (n resources)" lines for the log; anything not listed is left for
+ * `terraform validate` to judge.
+ */
+export function stripNewerArguments(stack: Json, version: string, known: readonly NewerArgument[]): string[] {
+  const resources = (stack.resource ?? {}) as Record<string, Record<string, Json>>;
+  const removed: string[] = [];
+  for (const a of known) {
+    if (!versionAtLeast(a.absentIn, version)) continue; // the validating provider is newer than the gap
+    let n = 0;
+    for (const body of Object.values(resources[a.resourceType] ?? {})) {
+      if (a.argument in body) {
+        delete body[a.argument];
+        n++;
+      }
+    }
+    if (n > 0) removed.push(`${a.resourceType}.${a.argument} (${n} resource${n === 1 ? "" : "s"}; absent in ${a.absentIn})`);
+  }
+  return removed;
+}
+
 // Auth-related provider arguments are removed for plan, so the plan can only ever talk to
 // https://dummy.invalid with the obviously fake token "dummy".
 const KEEP_PROVIDER_KEYS = new Set(["alias", "account_id"]);

@@ -19,6 +19,8 @@ import {
   scheduledJobPausePath,
   setPath,
   setProviderVersion,
+  stripNewerArguments,
+  NewerArgument,
   versionAtLeast,
   writeJson,
 } from "./terraform-json";
@@ -349,6 +351,10 @@ function copyStack(src: string, dst: string): void {
   }
 }
 
+function newerArguments(root: string): NewerArgument[] {
+  return (readJson(path.join(root, "scripts", "provider-arguments-since.json")).arguments as NewerArgument[]) ?? [];
+}
+
 /** A provider pin that differs from the built provider: re-pin (mismatch mode) or note it. */
 function pinCheck(r: Runner, dir: string): void {
   const f = path.join(dir, "cdk.tf.json");
@@ -358,6 +364,9 @@ function pinCheck(r: Runner, dir: string): void {
   if (r.ctx.allowMismatch) {
     info(`WARNING: stack pins databricks ${req}; validating against ${r.ctx.providerVersion} (DBX_ALLOW_PROVIDER_MISMATCH=1, NOT authoritative)`);
     setProviderVersion(stack, r.ctx.providerVersion);
+    for (const line of stripNewerArguments(stack, r.ctx.providerVersion, newerArguments(r.ctx.root))) {
+      info(`  removed for ${r.ctx.providerVersion}, which predates it: ${line} (scripts/provider-arguments-since.json)`);
+    }
     writeJson(f, stack);
   } else {
     info(`note: stack pins databricks '${req}' but the mirror has ${r.ctx.providerVersion} (set DBX_PROVIDER_VERSION to match)`);
@@ -388,7 +397,10 @@ function plan(r: Runner, src: string, dir: string): PlanClass {
   const f = path.join(dir, "cdk.tf.json");
   const stack = readJson(f);
   for (const v of prepareForPlan(stack)) process.stderr.write(`validate-terraform: variable ${v} has no default; plan may stop on it\n`);
-  if (r.ctx.allowMismatch) setProviderVersion(stack, r.ctx.providerVersion);
+  if (r.ctx.allowMismatch) {
+    setProviderVersion(stack, r.ctx.providerVersion);
+    stripNewerArguments(stack, r.ctx.providerVersion, newerArguments(r.ctx.root));
+  }
   writeJson(f, stack);
   if (!init(r, dir)) return { kind: "error", detail: "init for plan failed" };
   const res = run(r.cli.bin, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-json", "-out=tfplan"], {

@@ -14,6 +14,7 @@ import {
   scheduledJobPausePath,
   setPath,
   setProviderVersion,
+  stripNewerArguments,
   versionAtLeast,
 } from "../scripts/terraform-json";
 import { PROJECT_ROOT, tempDir } from "./helpers";
@@ -82,6 +83,24 @@ describe("validate-terraform: stack rewriting", () => {
     const f = path.join(tempDir("dbx-tfv-"), ".terraform-version");
     fs.writeFileSync(f, "~> 1.11\n");
     expect(() => readTerraformPin(f)).toThrow(`${f}: expected one exact Terraform version like 1.11.4, got "~> 1.11"`);
+  });
+  test("mismatch mode against an older provider removes exactly the listed newer arguments, nothing else", () => {
+    const known = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "scripts/provider-arguments-since.json"), "utf8")).arguments;
+    const doc = {
+      resource: {
+        databricks_alert_v2: { a: { display_name: "x", run_as: { service_principal_name: "sp" } } },
+        databricks_model_serving: { e: { name: "e", description: "d", not_an_argument: 1 } },
+      },
+    };
+    expect(stripNewerArguments(doc, "1.99.0", known)).toEqual([]); // the pinned provider keeps everything
+    expect(doc.resource.databricks_alert_v2.a).toHaveProperty("run_as");
+    expect(stripNewerArguments(doc, "1.84.0", known)).toEqual([
+      "databricks_alert_v2.run_as (1 resource; absent in 1.84.0)",
+      "databricks_model_serving.description (1 resource; absent in 1.84.0)",
+    ]);
+    expect(doc.resource.databricks_alert_v2.a).toEqual({ display_name: "x" });
+    // An argument nobody listed is left for terraform validate to refuse.
+    expect(doc.resource.databricks_model_serving.e).toEqual({ name: "e", not_an_argument: 1 });
   });
   test("provider pin: read and (mismatch mode) rewrite", () => {
     const doc = fixture();
@@ -164,6 +183,7 @@ describe("validate-terraform: package.json and .ci/run keep calling it the same 
     const ci = fs.readFileSync(path.join(PROJECT_ROOT, ".ci/run"), "utf8");
     expect(ci).toContain("DBX_SKIP_IF_PROVIDER_UNAVAILABLE=1 npm run validate:terraform\n");
     expect(ci).toContain("DBX_PROVIDER_VERSION=1.84.0 DBX_ALLOW_PROVIDER_MISMATCH=1 npm run validate:terraform -- --self-test\n");
+    expect(ci).toContain("DBX_PROVIDER_VERSION=1.84.0 DBX_ALLOW_PROVIDER_MISMATCH=1 npm run validate:terraform\n");
     expect(fs.existsSync(path.join(PROJECT_ROOT, "scripts/validate-terraform.sh"))).toBe(false);
   });
   test("the provider helpers it calls are valid bash", () => {
