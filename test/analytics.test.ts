@@ -5,7 +5,9 @@ import { sqlParameterNames } from "../constructs/sql-parameters";
 import { ALERT_KINDS, AlertKind } from "../stacks/config/analytics-schema";
 import { ConfigError, loadEnvironmentFile } from "../stacks/config/load";
 import { resolvePlatformSpec } from "../stacks/config/resolve";
-import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, tempDir, TfJson } from "./helpers";
+import { Testing } from "cdktf";
+import { ObservabilityStack } from "../stacks/observability-stack";
+import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, systemTables, tempDir, TfJson } from "./helpers";
 
 const configs = exampleConfigs();
 const synthesized: Record<string, TfJson> = {};
@@ -195,6 +197,30 @@ describe("analytics jobs", () => {
         expect(a.parameters).toMatchObject({ mem_threshold: String(resolved.overprovisioned.memoryPercent), min_runs: String(resolved.overprovisioned.minRuns) });
       }
     }
+  });
+
+  describe("a SQL file whose markers the construct does not bind fails synth", () => {
+    const withSql = (rel: string, edit: (sql: string) => string) => {
+      const sqlDir = path.join(tempDir("dbx-sql-"), "sql");
+      fs.cpSync(path.join(PROJECT_ROOT, "sql"), sqlDir, { recursive: true });
+      fs.writeFileSync(path.join(sqlDir, rel), edit(fs.readFileSync(path.join(sqlDir, rel), "utf8")));
+      const spec = resolvePlatformSpec(configs.dev, { projectRoot: PROJECT_ROOT });
+      return () => new ObservabilityStack(Testing.app(), "dev", { spec: { ...spec, analytics: { ...spec.analytics!, sqlDir } }, systemTables: systemTables(), projectRoot: PROJECT_ROOT });
+    };
+
+    test("a marker no task parameter binds", () => {
+      expect(withSql("gold/job_runs.sql", (sql) => `${sql}\n-- refreshed\nSELECT :surprise;\n`)).toThrow("tasks.gold_job_runs: sql/gold/job_runs.sql needs parameter(s) surprise");
+    });
+
+    test("a task parameter the file no longer uses", () => {
+      expect(withSql("gold/daily_cost.sql", (sql) => sql.replace(/CAST\(:lookback_hours AS INT\)/g, "24"))).toThrow(
+        "tasks.gold_daily_cost: sql/gold/daily_cost.sql has no marker(s) lookback_hours",
+      );
+    });
+
+    test("an alert query marker nobody binds", () => {
+      expect(withSql("alerts/job_overprovisioned.sql", (sql) => sql.replace("CAST(:min_runs AS INT)", "CAST(:min_runz AS INT)"))).toThrow("missing SQL parameter(s): min_runz");
+    });
   });
 
   test("the report job runs the notebook into the reports volume", () => {
