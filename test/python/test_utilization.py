@@ -26,7 +26,10 @@ JOB_RUNS_CONTRACT = """workspace_id STRING, job_id STRING, run_id STRING, job_na
 
 def _job_runs(spark, schema):
     if os.path.exists(os.path.join(ROOT, "sql", "gold", "setup.sql")):
-        run_sql_file(spark, "sql/gold/setup.sql", params(gold_schema=schema, bronze_schema=schema))
+        # the model's views read the bronze SCD tables: setup_model creates them (empty) first
+        from gold_support import setup_model
+
+        setup_model(spark, schema)
     else:
         spark.sql(f"CREATE TABLE {schema}.job_runs ({JOB_RUNS_CONTRACT}) USING DELTA")
 
