@@ -190,7 +190,7 @@ describe("analytics jobs", () => {
       expect(Object.keys(a.parameters).sort()).toEqual(markers.filter((m) => !common.includes(m)));
       expect(a.parameters.threshold).toBe(String(config.threshold));
       expect(a.retrigger_minutes).toBe(config.retriggerMinutes);
-      expect(a.subscribers.sort()).toEqual([...config.emails, ...config.destinations.map((d) => `destination:${d}`)].sort());
+      expect(a.subscribers.sort()).toEqual([...(config.emails ?? []), ...config.destinations.map((d) => `destination:${d}`)].sort());
       // The task cannot reference its own job id: the run substitutes it.
       if (a.kind === "platform_failures") expect(a.parameters.platform_job_ids).toContain("{{job.id}}");
       if (a.kind === "job_overprovisioned") {
