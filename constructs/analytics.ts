@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { throwIfProblems } from "./errors";
 import { JobScheduleSpec, ManagedJob } from "./managed-job";
 import { SqlAlert } from "./sql-alert";
-import { bindSqlParameters } from "./sql-parameters";
+import { bindSqlParameters, sqlParameterNames } from "./sql-parameters";
 import { WorkspaceSource } from "./workspace-source";
 
 /** The alert kinds: each is a query file `sql/alerts/<kind>.sql`; what `threshold` means differs. */
@@ -13,9 +13,10 @@ export const ALERT_KINDS = {
   job_health_low: "health score (0-100) below which a job is reported",
   job_duration_anomaly: "robust z-score at or above which a slow run is reported (3.5 is the usual cut-off)",
   bronze_ingestion_stale: "hours without new bronze rows after which a table is stale",
-  dbu_cost_spike: "day-over-day increase of the DBU list cost, in percent",
+  dbu_cost_spike: "day-over-day % increase of a workspace's DBU cost yesterday, USD at the effective list price",
   etl_mandatory_blockers: "number of failed mandatory ETL tasks at or above which the alert fires (1 = any)",
   platform_failures: "look-back in hours for failed runs of the platform's own jobs and pipelines",
+  job_overprovisioned: "peak CPU % under which a multi-node job's recent successful runs are over-provisioned",
 } as const;
 export type AlertKind = keyof typeof ALERT_KINDS;
 
@@ -29,6 +30,8 @@ export interface AnalyticsAlertSpec {
   readonly schedule: JobScheduleSpec;
   /** Destination ids notified. @default - none */
   readonly destinationIds?: readonly string[];
+  /** Names of those destinations, recorded as `destination:<name>` in alert_history.channels_sent. @default - none */
+  readonly destinationNames?: readonly string[];
   /** Extra e-mail subscribers. @default - none */
   readonly emails?: readonly string[];
   /** Minutes between two notifications while the alert stays triggered (0 = once). */
@@ -55,6 +58,8 @@ export interface AnalyticsProps {
   readonly warehouseId: string;
   readonly refreshSchedule: JobScheduleSpec;
   readonly reportSchedule: JobScheduleSpec;
+  /** Hours of bronze re-read before each gold table's watermark (late slices, repairs). */
+  readonly goldLookbackHours: number;
   readonly healthWindowDays: number;
   readonly anomaly: { readonly baselineDays: number; readonly detectionHours: number; readonly minBaselineRuns: number; readonly zThreshold: number };
   readonly reportWindowHours: number;
@@ -75,24 +80,44 @@ export interface AnalyticsProps {
   readonly watchedPipelineIds?: readonly string[];
   /** @default - none */
   readonly alerts?: readonly AnalyticsAlertSpec[];
+  /** The `job_overprovisioned` alert's thresholds besides its CPU `threshold`. */
+  readonly overprovisioned: { readonly memoryPercent: number; readonly minRuns: number };
 }
 
-/** SQL files deployed as workspace files (SQL file tasks) and the report notebook. */
+/** SQL files deployed as workspace files (SQL file tasks and the notebooks' queries), by task role. */
 const SQL_FILES = {
-  setupGold: "analytics/setup_gold_tables.sql",
+  setupGold: "gold/setup.sql",
+  usagePriced: "gold/usage_priced.sql",
+  jobRuns: "gold/job_runs.sql",
+  jobTaskRuns: "gold/job_task_runs.sql",
+  pipelineUpdates: "gold/pipeline_updates.sql",
+  dailyCost: "gold/daily_cost.sql",
+  utilizationSetup: "gold/utilization_setup.sql",
+  utilization: "gold/utilization.sql",
   health: "analytics/job_health_scores.sql",
   anomalies: "analytics/job_duration_anomalies.sql",
   etlSetup: "etl_monitor/setup.sql",
   failedRuns: "reports/failed_runs.sql",
 } as const;
+type SqlFileKey = keyof typeof SQL_FILES;
 const REPORT_NOTEBOOK = "report_failed_runs.py";
+const EVALUATE_NOTEBOOK = "evaluate_alerts.py";
+
+/**
+ * Alert parameters besides the schema names, offered to every kind; each kind's query gets the
+ * ones its file has markers for. `{{job.id}}` is a job dynamic value reference: the evaluation
+ * task cannot name its own job's id (a Terraform self-reference), the run substitutes it.
+ * https://docs.databricks.com/aws/en/jobs/dynamic-value-references
+ */
+const SELF_JOB_ID = "{{job.id}}";
 
 /** Severity-neutral evaluation shared by every alert kind: the query returns one row per offending item. */
 const ALERT_COLUMN = "alert_key";
 
 /**
- * Job-health analytics (gold tables, health scores, duration anomalies), the ETL process monitor
- * schema, the daily failed-run report and the SQL alerts over them.
+ * Job-health analytics: the gold run model (job_runs, job_task_runs, pipeline_updates, daily_cost,
+ * run utilization; sql/gold/), health scores and duration anomalies computed from it, the ETL
+ * process monitor schema, the daily failed-run report, the SQL alerts and their alert_history.
  */
 export class Analytics extends Construct {
   readonly refreshJob: ManagedJob;
@@ -109,18 +134,18 @@ export class Analytics extends Construct {
       ...alerts.filter((a) => !(a.destinationIds?.length || a.emails?.length)).map((a) => `alerts.${a.name}: no destination or e-mail, nobody would be notified`),
     ]);
     const prefix = props.namePrefix ?? "";
-    const sqlFile = (key: keyof typeof SQL_FILES) =>
-      new WorkspaceSource(this, `AnalyticsSql-${key}`, {
-        localPath: path.join(props.sqlDir, SQL_FILES[key]),
-        workspacePath: `${props.workspaceDir}/sql/${SQL_FILES[key]}`,
-        kind: "file",
+    const deploy = (id: string, rel: string) =>
+      new WorkspaceSource(this, id, { localPath: path.join(props.sqlDir, rel), workspacePath: `${props.workspaceDir}/sql/${rel}`, kind: "file" }).path;
+    const files = Object.fromEntries((Object.keys(SQL_FILES) as SqlFileKey[]).map((k) => [k, deploy(`AnalyticsSql-${k}`, SQL_FILES[k])])) as Record<SqlFileKey, string>;
+    // Every alert query, read by the evaluation notebook from one folder as <kind>.sql.
+    const alertSqlDir = `${props.workspaceDir}/sql/alerts`;
+    for (const kind of Object.keys(ALERT_KINDS) as AlertKind[]) deploy(`AlertSql-${kind}`, `alerts/${kind}.sql`);
+    const notebook = (file: string) =>
+      new WorkspaceSource(this, `AnalyticsNotebook-${file === REPORT_NOTEBOOK ? "report" : file.replace(/\.py$/, "")}`, {
+        localPath: path.join(props.notebooksDir, file),
+        workspacePath: `${props.workspaceDir}/${file.replace(/\.py$/, "")}`,
+        kind: "notebook",
       }).path;
-    const files = Object.fromEntries((Object.keys(SQL_FILES) as (keyof typeof SQL_FILES)[]).map((k) => [k, sqlFile(k)])) as Record<keyof typeof SQL_FILES, string>;
-    const notebook = new WorkspaceSource(this, "AnalyticsNotebook-report", {
-      localPath: path.join(props.notebooksDir, REPORT_NOTEBOOK),
-      workspacePath: `${props.workspaceDir}/${REPORT_NOTEBOOK.replace(/\.py$/, "")}`,
-      kind: "notebook",
-    }).path;
 
     const names = { catalog: props.catalogName, bronze_schema: props.schemas.bronze, gold_schema: props.schemas.gold, etl_schema: props.schemas.etlMonitor };
     const warehouseId = props.warehouseId;
@@ -132,79 +157,124 @@ export class Analytics extends Construct {
       runAsServicePrincipal: props.runAsServicePrincipal,
     };
 
+    // Each SQL task binds exactly its file's markers: a missing or unknown one fails synth.
+    const problems: string[] = [];
+    const sqlTask = (taskKey: string, key: SqlFileKey, parameters: Record<string, string>, dependsOn?: string[]) => {
+      const expected = sqlParameterNames(fs.readFileSync(path.join(props.sqlDir, SQL_FILES[key]), "utf8"));
+      const given = Object.keys(parameters).sort();
+      const missing = expected.filter((m) => !given.includes(m));
+      const unknown = given.filter((g) => !expected.includes(g));
+      if (missing.length) problems.push(`tasks.${taskKey}: sql/${SQL_FILES[key]} needs parameter(s) ${missing.join(", ")}`);
+      if (unknown.length) problems.push(`tasks.${taskKey}: sql/${SQL_FILES[key]} has no marker(s) ${unknown.join(", ")}`);
+      return { taskKey, dependsOn, sqlFile: { path: files[key], warehouseId, parameters } };
+    };
+    const lookback = String(props.goldLookbackHours);
+    const L = { ...pick(names, "catalog", "bronze_schema", "gold_schema"), lookback_hours: lookback };
+    const model = [
+      sqlTask("setup_gold", "setupGold", pick(names, "catalog", "bronze_schema", "gold_schema")),
+      sqlTask("setup_etl_monitor", "etlSetup", pick(names, "catalog", "etl_schema")),
+      sqlTask("gold_usage_priced", "usagePriced", L, ["setup_gold"]),
+      sqlTask("gold_job_runs", "jobRuns", L, ["gold_usage_priced"]),
+      sqlTask("gold_job_task_runs", "jobTaskRuns", L, ["setup_gold"]),
+      sqlTask("gold_pipeline_updates", "pipelineUpdates", L, ["gold_usage_priced"]),
+      sqlTask("gold_daily_cost", "dailyCost", { ...pick(names, "catalog", "gold_schema"), lookback_hours: lookback }, ["gold_usage_priced"]),
+      sqlTask("utilization_setup", "utilizationSetup", pick(names, "catalog", "gold_schema"), ["setup_gold"]),
+      sqlTask("utilization", "utilization", L, ["gold_job_runs", "utilization_setup"]),
+      sqlTask(
+        "job_health_scores",
+        "health",
+        { ...pick(names, "catalog", "gold_schema"), window_days: String(props.healthWindowDays), as_of: "" },
+        ["gold_job_runs"],
+      ),
+      sqlTask(
+        "job_duration_anomalies",
+        "anomalies",
+        {
+          ...pick(names, "catalog", "gold_schema"),
+          as_of: "",
+          detection_hours: String(props.anomaly.detectionHours),
+          baseline_days: String(props.anomaly.baselineDays),
+          min_baseline_runs: String(props.anomaly.minBaselineRuns),
+          z_threshold: String(props.anomaly.zThreshold),
+        },
+        ["gold_job_runs"],
+      ),
+    ];
+
+    const reportParameters = {
+      sql_path: files.failedRuns,
+      ...pick(names, "catalog", "gold_schema"),
+      output_dir: `${props.reportsVolumePath}/failed_runs`,
+      window_hours: String(props.reportWindowHours),
+      as_of: "",
+    };
+    const reportNotebook = notebook(REPORT_NOTEBOOK);
+    this.reportJob = new ManagedJob(this, "FailedRunReportJob", {
+      ...common,
+      name: `${prefix}Failed Run Report`,
+      description: `Writes failed_runs_YYYY-MM-DD.csv (failed job runs of the last ${props.reportWindowHours} h, from the gold run model) into ${props.reportsVolumePath}/failed_runs.`,
+      schedule: props.reportSchedule,
+      tasks: [{ taskKey: "report_failed_runs", notebook: { path: reportNotebook, parameters: reportParameters } }],
+    });
+
+    const platformPipelineIds = (props.watchedPipelineIds ?? []).join(",");
+    const alertParameters = (a: AnalyticsAlertSpec, ownJobId: string): Record<string, string> => {
+      const offered: Record<string, string> = {
+        threshold: String(a.threshold),
+        platform_job_ids: [...(props.watchedJobIds ?? []), ownJobId, this.reportJob.jobId].join(","),
+        platform_pipeline_ids: platformPipelineIds,
+        mem_threshold: String(props.overprovisioned.memoryPercent),
+        min_runs: String(props.overprovisioned.minRuns),
+      };
+      const markers = sqlParameterNames(fs.readFileSync(alertQueryPath(props.sqlDir, a.kind), "utf8"));
+      return Object.fromEntries(markers.filter((m) => m in offered).map((m) => [m, offered[m]]));
+    };
+    for (const a of alerts) {
+      // Fails synth when the kind's query has a marker nobody binds.
+      bindSqlParameters(fs.readFileSync(alertQueryPath(props.sqlDir, a.kind), "utf8"), { ...names, ...alertParameters(a, SELF_JOB_ID) });
+    }
+    throwIfProblems(this, problems);
+
+    const evaluate = {
+      taskKey: "evaluate_alerts",
+      dependsOn: model.map((t) => t.taskKey),
+      notebook: {
+        path: notebook(EVALUATE_NOTEBOOK),
+        parameters: {
+          sql_dir: alertSqlDir,
+          ...pick(names, "catalog", "gold_schema"),
+          common_parameters: JSON.stringify(names),
+          alerts: JSON.stringify(
+            alerts.map((a) => ({
+              name: a.name,
+              kind: a.kind,
+              parameters: alertParameters(a, SELF_JOB_ID),
+              subscribers: [...(a.emails ?? []), ...(a.destinationNames ?? []).map((n) => `destination:${n}`)],
+              retrigger_minutes: a.retriggerMinutes,
+            })),
+          ),
+          evaluated_at: "",
+        },
+      },
+    };
+
     this.refreshJob = new ManagedJob(this, "AnalyticsRefreshJob", {
       ...common,
       name: `${prefix}Observability Analytics Refresh`,
       description:
-        "Creates the gold tables and the ETL monitor schema (idempotent), then refreshes job health scores and duration anomalies from bronze.",
+        "Creates the gold run model and the ETL monitor schema (idempotent), refreshes job_runs, job_task_runs, pipeline_updates, daily_cost and run utilization incrementally from bronze, then health scores, duration anomalies and alert_history.",
       schedule: props.refreshSchedule,
-      tasks: [
-        { taskKey: "setup_gold", sqlFile: { path: files.setupGold, warehouseId, parameters: pick(names, "catalog", "gold_schema") } },
-        { taskKey: "setup_etl_monitor", sqlFile: { path: files.etlSetup, warehouseId, parameters: pick(names, "catalog", "etl_schema") } },
-        {
-          taskKey: "job_health_scores",
-          dependsOn: ["setup_gold"],
-          sqlFile: {
-            path: files.health,
-            warehouseId,
-            parameters: { ...pick(names, "catalog", "bronze_schema", "gold_schema"), window_days: String(props.healthWindowDays), as_of: "" },
-          },
-        },
-        {
-          taskKey: "job_duration_anomalies",
-          dependsOn: ["setup_gold"],
-          sqlFile: {
-            path: files.anomalies,
-            warehouseId,
-            parameters: {
-              ...pick(names, "catalog", "bronze_schema", "gold_schema"),
-              as_of: "",
-              detection_hours: String(props.anomaly.detectionHours),
-              baseline_days: String(props.anomaly.baselineDays),
-              min_baseline_runs: String(props.anomaly.minBaselineRuns),
-              z_threshold: String(props.anomaly.zThreshold),
-            },
-          },
-        },
-      ],
+      tasks: [...model, evaluate],
     });
 
-    this.reportJob = new ManagedJob(this, "FailedRunReportJob", {
-      ...common,
-      name: `${prefix}Failed Run Report`,
-      description: `Writes failed_runs_YYYY-MM-DD.csv (failed job runs of the last ${props.reportWindowHours} h) into ${props.reportsVolumePath}/failed_runs.`,
-      schedule: props.reportSchedule,
-      tasks: [
-        {
-          taskKey: "report_failed_runs",
-          notebook: {
-            path: notebook,
-            parameters: {
-              sql_path: files.failedRuns,
-              ...pick(names, "catalog", "bronze_schema"),
-              output_dir: `${props.reportsVolumePath}/failed_runs`,
-              window_hours: String(props.reportWindowHours),
-              as_of: "",
-            },
-          },
-        },
-      ],
-    });
-
-    const platformJobIds = [...(props.watchedJobIds ?? []), this.refreshJob.jobId, this.reportJob.jobId].join(",");
-    const platformPipelineIds = (props.watchedPipelineIds ?? []).join(",");
     const byName = new Map<string, SqlAlert>();
     for (const a of alerts) {
+      const extra = alertParameters(a, this.refreshJob.jobId);
       byName.set(
         a.name,
         new SqlAlert(this, `Alert-${a.name}`, {
           displayName: `${prefix}${title(a.name)}`,
-          queryText: renderAlertQuery(props.sqlDir, a.kind, {
-            ...names,
-            threshold: String(a.threshold),
-            platform_job_ids: platformJobIds,
-            platform_pipeline_ids: platformPipelineIds,
-          }),
+          queryText: renderAlertQuery(props.sqlDir, a.kind, { ...names, ...extra }),
           warehouseId,
           column: ALERT_COLUMN,
           aggregation: "COUNT",

@@ -66,7 +66,7 @@ export class ObservabilityStack extends TerraformStack {
         failureWebhookIds: notifications.jobFailureIds,
         watchedJobIds: [ingestion.orchestrator, ingestion.setupJob, ingestion.mergeJob].map((j) => j.jobId),
         watchedPipelineIds: [...ingestion.pipelines.values()].map((p) => p.pipelineId),
-        alerts: spec.analytics.alerts.map(({ destinations, ...a }) => ({ ...a, destinationIds: notifications.idsOf(destinations) })),
+        alerts: spec.analytics.alerts.map(({ destinations, ...a }) => ({ ...a, destinationIds: notifications.idsOf(destinations), destinationNames: destinations })),
       });
 
     // "Mlops" is the path the MLOps resources always had: their addresses stay as they were.

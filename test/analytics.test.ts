@@ -4,7 +4,10 @@ import { SECRET_PATTERNS } from "../vocabulary/secret-shapes";
 import { sqlParameterNames } from "../constructs/sql-parameters";
 import { ALERT_KINDS, AlertKind } from "../stacks/config/analytics-schema";
 import { ConfigError, loadEnvironmentFile } from "../stacks/config/load";
-import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, tempDir, TfJson } from "./helpers";
+import { resolvePlatformSpec } from "../stacks/config/resolve";
+import { Testing } from "cdktf";
+import { ObservabilityStack } from "../stacks/observability-stack";
+import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, systemTables, tempDir, TfJson } from "./helpers";
 
 const configs = exampleConfigs();
 const synthesized: Record<string, TfJson> = {};
@@ -115,36 +118,117 @@ describe("analytics jobs", () => {
   const job = (env: string, suffix: string) =>
     Object.values(resourcesOf(stackOf(env), "databricks_job")).find((j) => String(j.name).endsWith(suffix)) as Record<string, any>;
 
-  test("the refresh job runs the SQL files on the warehouse, paused outside prod", () => {
+  // The gold run model's task graph: each task after the tables it reads.
+  const REFRESH_GRAPH: Record<string, { file?: string; after: string[] }> = {
+    setup_gold: { file: "gold/setup.sql", after: [] },
+    setup_etl_monitor: { file: "etl_monitor/setup.sql", after: [] },
+    gold_usage_priced: { file: "gold/usage_priced.sql", after: ["setup_gold"] },
+    gold_job_runs: { file: "gold/job_runs.sql", after: ["gold_usage_priced"] },
+    gold_job_task_runs: { file: "gold/job_task_runs.sql", after: ["setup_gold"] },
+    gold_pipeline_updates: { file: "gold/pipeline_updates.sql", after: ["gold_usage_priced"] },
+    gold_daily_cost: { file: "gold/daily_cost.sql", after: ["gold_usage_priced"] },
+    utilization_setup: { file: "gold/utilization_setup.sql", after: ["setup_gold"] },
+    utilization: { file: "gold/utilization.sql", after: ["gold_job_runs", "utilization_setup"] },
+    job_health_scores: { file: "analytics/job_health_scores.sql", after: ["gold_job_runs"] },
+    job_duration_anomalies: { file: "analytics/job_duration_anomalies.sql", after: ["gold_job_runs"] },
+    evaluate_alerts: { after: [] },
+  };
+  const workspaceFile = (env: string, ref: string) => {
+    const key = /^\$\{databricks_workspace_file\.([\w-]+)\.path\}$/.exec(ref)![1];
+    return resourcesOf(stackOf(env), "databricks_workspace_file")[key];
+  };
+
+  test("the refresh job runs the gold model's SQL files on the warehouse in dependency order, paused outside prod", () => {
     const refresh = job("dev", "Observability Analytics Refresh");
     const tasks = refresh.task as Task[];
-    expect(tasks.map((t) => t.task_key)).toEqual(["job_duration_anomalies", "job_health_scores", "setup_etl_monitor", "setup_gold"]);
+    expect(tasks.map((t) => t.task_key).sort()).toEqual(Object.keys(REFRESH_GRAPH).sort());
     for (const t of tasks) {
+      const expected = REFRESH_GRAPH[t.task_key];
+      const after = (t.depends_on ?? []).map((d) => d.task_key);
+      if (t.task_key === "evaluate_alerts") {
+        // After every other task: it reads what they write.
+        expect(after).toEqual(Object.keys(REFRESH_GRAPH).filter((k) => k !== "evaluate_alerts").sort());
+        continue;
+      }
+      expect(after).toEqual([...expected.after].sort());
       expect(t.sql_task!.file.source).toBe("WORKSPACE");
-      expect(t.sql_task!.file.path).toMatch(/^\$\{databricks_workspace_file\./);
+      expect(String(workspaceFile("dev", t.sql_task!.file.path).path)).toMatch(new RegExp(`/analytics/sql/${expected.file!.replace(".", "\\.")}$`));
       expect(t.sql_task!.warehouse_id).toBeDefined();
     }
-    expect(tasks[1].sql_task!.parameters).toMatchObject({ window_days: "30", as_of: "" });
+    const byKey = Object.fromEntries(tasks.map((t) => [t.task_key, t]));
+    expect(byKey.job_health_scores.sql_task!.parameters).toMatchObject({ window_days: "30", as_of: "" });
+    expect(byKey.gold_job_runs.sql_task!.parameters).toMatchObject({ lookback_hours: String(configs.dev.observability!.goldLookbackHours ?? 24) });
     expect(refresh.schedule.pause_status).toBe("PAUSED");
     expect(job("prod", "Observability Analytics Refresh").schedule.pause_status).toBe("UNPAUSED");
   });
 
-  test("every SQL file task binds exactly the markers its file uses", () => {
-    const files = Object.values(resourcesOf(stackOf("dev"), "databricks_workspace_file"));
-    const refresh = job("dev", "Observability Analytics Refresh");
-    for (const t of refresh.task as Task[]) {
-      const ref = /^\$\{databricks_workspace_file\.([\w-]+)\.path\}$/.exec(t.sql_task!.file.path)![1];
-      const file = resourcesOf(stackOf("dev"), "databricks_workspace_file")[ref];
-      expect(files).toContain(file);
+  test.each(["dev", "aut", "prod"])("%s: every SQL file task binds exactly the markers its file uses", (env) => {
+    const refresh = job(env, "Observability Analytics Refresh");
+    for (const t of (refresh.task as Task[]).filter((x) => x.sql_task)) {
+      const file = workspaceFile(env, t.sql_task!.file.path);
       const local = path.join(PROJECT_ROOT, "sql", String(file.path).split("/analytics/sql/")[1]);
-      expect(Object.keys(t.sql_task!.parameters).sort()).toEqual(sqlParameterNames(fs.readFileSync(local, "utf8")));
+      expect({ task: t.task_key, markers: Object.keys(t.sql_task!.parameters).sort() }).toEqual({ task: t.task_key, markers: sqlParameterNames(fs.readFileSync(local, "utf8")) });
     }
+  });
+
+  test.each(["dev", "aut", "prod"])("%s: evaluate_alerts gets every configured alert with the parameters its query needs", (env) => {
+    const resolved = resolvePlatformSpec(configs[env], { projectRoot: PROJECT_ROOT }).analytics!;
+    const task = (job(env, "Observability Analytics Refresh").task as Task[]).find((t) => t.task_key === "evaluate_alerts")!;
+    const p = task.notebook_task!.base_parameters as Record<string, string>;
+    expect(Object.keys(p).sort()).toEqual(["alerts", "catalog", "common_parameters", "evaluated_at", "gold_schema", "sql_dir"]);
+    expect(p.evaluated_at).toBe("");
+    expect(Object.keys(JSON.parse(p.common_parameters)).sort()).toEqual(["bronze_schema", "catalog", "etl_schema", "gold_schema"]);
+    // Every alert query is deployed into sql_dir as <kind>.sql.
+    const deployed = Object.values(resourcesOf(stackOf(env), "databricks_workspace_file")).map((f) => String(f.path));
+    for (const kind of KINDS) expect(deployed).toContain(`${p.sql_dir}/${kind}.sql`);
+    const alerts = JSON.parse(p.alerts) as { name: string; kind: AlertKind; parameters: Record<string, string>; subscribers: string[]; retrigger_minutes: number }[];
+    expect(alerts.map((a) => a.name)).toEqual(resolved.alerts.map((a) => a.name));
+    for (const a of alerts) {
+      const config = resolved.alerts.find((r) => r.name === a.name)!;
+      const markers = sqlParameterNames(fs.readFileSync(path.join(PROJECT_ROOT, "sql", "alerts", `${a.kind}.sql`), "utf8"));
+      const common = ["catalog", "bronze_schema", "gold_schema", "etl_schema"];
+      expect(Object.keys(a.parameters).sort()).toEqual(markers.filter((m) => !common.includes(m)));
+      expect(a.parameters.threshold).toBe(String(config.threshold));
+      expect(a.retrigger_minutes).toBe(config.retriggerMinutes);
+      expect(a.subscribers.sort()).toEqual([...(config.emails ?? []), ...config.destinations.map((d) => `destination:${d}`)].sort());
+      // The task cannot reference its own job id: the run substitutes it.
+      if (a.kind === "platform_failures") expect(a.parameters.platform_job_ids).toContain("{{job.id}}");
+      if (a.kind === "job_overprovisioned") {
+        expect(a.parameters).toMatchObject({ mem_threshold: String(resolved.overprovisioned.memoryPercent), min_runs: String(resolved.overprovisioned.minRuns) });
+      }
+    }
+  });
+
+  describe("a SQL file whose markers the construct does not bind fails synth", () => {
+    const withSql = (rel: string, edit: (sql: string) => string) => {
+      const sqlDir = path.join(tempDir("dbx-sql-"), "sql");
+      fs.cpSync(path.join(PROJECT_ROOT, "sql"), sqlDir, { recursive: true });
+      fs.writeFileSync(path.join(sqlDir, rel), edit(fs.readFileSync(path.join(sqlDir, rel), "utf8")));
+      const spec = resolvePlatformSpec(configs.dev, { projectRoot: PROJECT_ROOT });
+      return () => new ObservabilityStack(Testing.app(), "dev", { spec: { ...spec, analytics: { ...spec.analytics!, sqlDir } }, systemTables: systemTables(), projectRoot: PROJECT_ROOT });
+    };
+
+    test("a marker no task parameter binds", () => {
+      expect(withSql("gold/job_runs.sql", (sql) => `${sql}\n-- refreshed\nSELECT :surprise;\n`)).toThrow("tasks.gold_job_runs: sql/gold/job_runs.sql needs parameter(s) surprise");
+    });
+
+    test("a task parameter the file no longer uses", () => {
+      expect(withSql("gold/daily_cost.sql", (sql) => sql.replace(/CAST\(:lookback_hours AS INT\)/g, "24"))).toThrow(
+        "tasks.gold_daily_cost: sql/gold/daily_cost.sql has no marker(s) lookback_hours",
+      );
+    });
+
+    test("an alert query marker nobody binds", () => {
+      expect(withSql("alerts/job_overprovisioned.sql", (sql) => sql.replace("CAST(:min_runs AS INT)", "CAST(:min_runz AS INT)"))).toThrow("missing SQL parameter(s): min_runz");
+    });
   });
 
   test("the report job runs the notebook into the reports volume", () => {
     const report = job("prod", "Failed Run Report");
     const task = (report.task as Task[])[0];
     expect(task.notebook_task!.base_parameters).toMatchObject({ window_hours: "24", as_of: "" });
+    // The report reads the gold run model, not bronze.
+    expect(Object.keys(task.notebook_task!.base_parameters).sort()).toEqual(["as_of", "catalog", "gold_schema", "output_dir", "sql_path", "window_hours"]);
     expect(task.notebook_task!.base_parameters.output_dir).toMatch(/failed_runs$/);
     expect(task.notebook_task!.base_parameters.sql_path).toMatch(/^\$\{databricks_workspace_file\./);
   });

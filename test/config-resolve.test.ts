@@ -26,6 +26,20 @@ function pauseStatuses(c: EnvironmentConfig): Record<string, string> {
 }
 
 describe("resolvePlatformSpec", () => {
+  test("gold lookback and the job_overprovisioned thresholds: the file's values, else the defaults", () => {
+    expect(resolve(configs.prod).analytics).toMatchObject({ goldLookbackHours: 24, overprovisioned: { memoryPercent: 40, minRuns: 3 } });
+    const bare = variant("dev", (c) => {
+      delete c.observability!.goldLookbackHours;
+      delete c.observability!.overprovisioned;
+    });
+    expect(resolve(bare).analytics).toMatchObject({ goldLookbackHours: 24, overprovisioned: { memoryPercent: 40, minRuns: 3 } });
+    const partial = variant("dev", (c) => {
+      c.observability!.goldLookbackHours = 6;
+      c.observability!.overprovisioned = { minRuns: 7 };
+    });
+    expect(resolve(partial).analytics).toMatchObject({ goldLookbackHours: 6, overprovisioned: { memoryPercent: 40, minRuns: 7 } });
+  });
+
   test("returns a frozen spec and leaves the configuration it was given mutable", () => {
     const c = structuredClone(configs.dev);
     const spec = resolve(c);

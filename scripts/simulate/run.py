@@ -178,7 +178,8 @@ def gold_model_landed() -> bool:
 #: The gold run model's refresh, in dependency order (#14: usage_priced feeds job_runs,
 #: pipeline_updates and daily_cost); then the analytics that read job_runs.
 GOLD_REFRESH = ("sql/gold/setup.sql", "sql/gold/usage_priced.sql", "sql/gold/job_runs.sql", "sql/gold/job_task_runs.sql",
-                "sql/gold/pipeline_updates.sql", "sql/gold/daily_cost.sql")
+                "sql/gold/pipeline_updates.sql", "sql/gold/daily_cost.sql", "sql/gold/utilization_setup.sql",
+                "sql/gold/utilization.sql")
 ANALYTICS = ("sql/analytics/job_health_scores.sql", "sql/analytics/job_duration_anomalies.sql")
 #: Parameters of the gold and analytics files beyond catalog/schemas: the stack's defaults
 #: (stacks/config/analytics-schema.ts: healthWindowDays 30, anomaly 30 d / 24 h / 5 runs / z 3.5).
@@ -321,7 +322,10 @@ def stage_alerts(ctx: Context) -> str:
 
     spark = ctx.spark
     extra = {"platform_job_ids": ",".join(j for j, _ in wsmod.PLATFORM_JOBS),
-             "platform_pipeline_ids": ",".join(r["pipeline_id"] for r in ctx.ws.tables["system.lakeflow.pipelines"])}
+             "platform_pipeline_ids": ",".join(r["pipeline_id"] for r in ctx.ws.tables["system.lakeflow.pipelines"]),
+             # job_overprovisioned's thresholds besides its CPU threshold: the stack's defaults
+             # (stacks/config/resolve.ts: observability.overprovisioned memoryPercent 40, minRuns 3)
+             "mem_threshold": "40", "min_runs": "3"}
     fired = {}
     if alerts_landed():
         from notebook_loader import load_notebook

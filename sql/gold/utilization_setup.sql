@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.job_r
 ) COMMENT 'Compute utilization of each job run on classic compute, from node_timeline over exactly the run window (gold)';
 
 -- Rightsizing signals over the last 30 days of finished, successful classic runs. Thresholds
--- are applied by the alert (sql/gold/utilization_alert.sql, kind job_overprovisioned), per
+-- are applied by the alert (sql/alerts/job_overprovisioned.sql, kind job_overprovisioned), per
 -- environment. driver_minus_worker_cpu > 0 by a wide margin: driver-bound (the driver works,
 -- the workers idle). A view body cannot hold parameter markers, so the statement is assembled
 -- from the bound names and run with EXECUTE IMMEDIATE (as sql/gold/setup.sql does).

@@ -121,6 +121,17 @@ export const observabilitySection = z
     refreshSchedule: jobSchedule("0 30 3 * * ?"),
     /** The failed-run CSV report job. */
     reportSchedule: jobSchedule("0 0 6 * * ?"),
+    /** Hours of bronze the gold run model re-reads before its watermark (late slices, repairs). @default 24 (resolve.ts) */
+    goldLookbackHours: z.int().min(1).max(720).optional(),
+    /** The job_overprovisioned alert's thresholds besides its CPU `threshold`. @default memoryPercent 40, minRuns 3 (resolve.ts) */
+    overprovisioned: z
+      .strictObject({
+        /** Peak memory-used % every recent run stayed under. */
+        memoryPercent: z.number().min(0).max(100).optional(),
+        /** Successful runs needed before a job is judged. */
+        minRuns: z.int().min(1).max(1000).optional(),
+      })
+      .optional(),
     healthWindowDays: z.int().min(2).max(365).default(30),
     anomaly: z
       .strictObject({

@@ -79,6 +79,8 @@ export function resolvePlatformSpec(validated: EnvironmentConfig, options: Resol
     namePrefix,
     refreshSchedule: schedule(o.refreshSchedule),
     reportSchedule: schedule(o.reportSchedule),
+    goldLookbackHours: o.goldLookbackHours ?? 24,
+    overprovisioned: { memoryPercent: o.overprovisioned?.memoryPercent ?? 40, minRuns: o.overprovisioned?.minRuns ?? 3 },
     healthWindowDays: o.healthWindowDays,
     anomaly: o.anomaly,
     reportWindowHours: o.reportWindowHours,

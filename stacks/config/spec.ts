@@ -46,7 +46,7 @@ export type AnalyticsSpec = Omit<
   "catalogName" | "schemas" | "reportsVolumePath" | "warehouseId" | "failureWebhookIds" | "watchedJobIds" | "watchedPipelineIds" | "alerts"
 > & {
   /** Alerts with destination names; Notifications turns them into ids. */
-  readonly alerts: readonly (Omit<NonNullable<AnalyticsProps["alerts"]>[number], "destinationIds"> & { readonly destinations: readonly string[] })[];
+  readonly alerts: readonly (Omit<NonNullable<AnalyticsProps["alerts"]>[number], "destinationIds" | "destinationNames"> & { readonly destinations: readonly string[] })[];
 };
 
 export type ModelMonitoringSpec = Omit<ModelMonitoringProps, "schema" | "warehouseId">;

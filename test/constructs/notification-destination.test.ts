@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { TerraformVariable } from "../../constructs/core";
@@ -76,16 +78,28 @@ describe("NotificationDestination", () => {
 });
 
 describe("bindSqlParameters", () => {
-  test("binds markers as string literals, leaving literals, comments, casts and paths alone", () => {
-    const sql = "-- :not_me\nSELECT x::string, v:path, ':nor_me', `:q`, CAST(:threshold AS INT) FROM IDENTIFIER(:catalog || '.t') /* :c */";
-    expect(bindSqlParameters(sql, { threshold: "3", catalog: "cat" })).toBe(
-      "-- :not_me\nSELECT x::string, v:path, ':nor_me', `:q`, CAST('3' AS INT) FROM IDENTIFIER('cat' || '.t') /* :c */",
-    );
-    expect(sqlParameterNames(sql)).toEqual(["catalog", "threshold"]);
+  // Shared with the Python twin (notebooks/evaluate_alerts.py, test/python/test_gold_alert_history.py).
+  const registry = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "sql", "registry", "sql_parameter_binding_cases.json"), "utf8")) as {
+    cases: { sql: string; params: Record<string, string>; bound: string }[];
+    missing: { sql: string; params: Record<string, string>; error: string };
+  };
+
+  test("the shared registry has cases", () => {
+    expect(registry.cases.length).toBeGreaterThan(0);
   });
 
-  test("escapes quotes and refuses a missing parameter", () => {
-    expect(bindSqlParameters("SELECT :a", { a: "it's" })).toBe("SELECT 'it\\'s'");
-    expect(() => bindSqlParameters("SELECT :a, :b", {})).toThrow("missing SQL parameter(s): a, b");
+  test.each(registry.cases.map((c, i) => [i, c] as const))("registry case %i binds as the registry says", (_i, c) => {
+    expect(bindSqlParameters(c.sql, c.params)).toBe(c.bound);
+    // Every parameter a case binds is a marker of its SQL, and only those.
+    expect(sqlParameterNames(c.sql)).toEqual(Object.keys(c.params).sort());
+  });
+
+  test("a missing parameter fails with the registry's error", () => {
+    expect(() => bindSqlParameters(registry.missing.sql, registry.missing.params)).toThrow(registry.missing.error);
+  });
+
+  test("markers inside literals, comments, casts and paths are not markers", () => {
+    const sql = "-- :not_me\nSELECT x::string, v:path, ':nor_me', `:q`, CAST(:threshold AS INT) FROM IDENTIFIER(:catalog || '.t') /* :c */";
+    expect(sqlParameterNames(sql)).toEqual(["catalog", "threshold"]);
   });
 });

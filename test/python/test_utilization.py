@@ -1,5 +1,5 @@
 """Gold job_run_utilization, the job_rightsizing view and the job_overprovisioned alert
-(sql/gold/utilization_setup.sql, utilization.sql, utilization_alert.sql) on real Spark + Delta.
+(sql/gold/utilization_setup.sql, utilization.sql; the alert sql/alerts/job_overprovisioned.sql) on real Spark + Delta.
 
 Bronze node_timeline / node_types / job_task_run_timeline come from the documented schemas
 (system_table_schemas.json). gold job_runs is the run model of sql/gold/setup.sql (helper C);
@@ -26,7 +26,10 @@ JOB_RUNS_CONTRACT = """workspace_id STRING, job_id STRING, run_id STRING, job_na
 
 def _job_runs(spark, schema):
     if os.path.exists(os.path.join(ROOT, "sql", "gold", "setup.sql")):
-        run_sql_file(spark, "sql/gold/setup.sql", params(gold_schema=schema, bronze_schema=schema))
+        # the model's views read the bronze SCD tables: setup_model creates them (empty) first
+        from gold_support import setup_model
+
+        setup_model(spark, schema)
     else:
         spark.sql(f"CREATE TABLE {schema}.job_runs ({JOB_RUNS_CONTRACT}) USING DELTA")
 
@@ -97,7 +100,7 @@ def _refresh(spark, s, lookback="0"):
 
 def _alert(spark, s, cpu=20, mem=40, min_runs=1):
     p = params(gold_schema=s, threshold=str(cpu), mem_threshold=str(mem), min_runs=str(min_runs))
-    return run_sql_file(spark, "sql/gold/utilization_alert.sql", p)
+    return run_sql_file(spark, "sql/alerts/job_overprovisioned.sql", p)
 
 
 def test_utilization_per_run(spark, platform):

@@ -1,4 +1,4 @@
--- Alert kind job_overprovisioned (wire as sql/alerts/job_overprovisioned.sql): jobs whose recent
+-- Alert kind job_overprovisioned: jobs whose recent
 -- successful classic runs stay under a CPU and a memory threshold on more than one node (gold
 -- job_rightsizing, sql/gold/utilization_setup.sql).
 -- One row per job; no row = OK. Paused outside production like every alert kind.
