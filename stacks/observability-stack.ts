@@ -3,10 +3,12 @@ import { Construct, Node } from "constructs";
 import { Aspects, TerraformElement, TerraformStack } from "../constructs/core";
 import { Analytics } from "../constructs/analytics";
 import { DataProtection } from "../constructs/data-protection";
+import { EtlMonitorRuntime } from "../constructs/etl-monitor-runtime";
 import { Foundation } from "../constructs/foundation";
 import { ModelMonitoring } from "../constructs/model-monitoring";
 import { Notifications } from "../constructs/notifications";
 import { ResourceTags } from "../constructs/resource-tags";
+import { SmokeTest } from "../constructs/smoke-test";
 import { SystemTableAccess } from "../constructs/system-table-access";
 import { SystemTableIngestion } from "../constructs/system-table-ingestion";
 import { SystemTableSpec } from "../constructs/system-table";
@@ -73,7 +75,10 @@ export class ObservabilityStack extends TerraformStack {
       spec.modelMonitoring &&
       new ModelMonitoring(this, "Mlops", { ...spec.modelMonitoring, schema: foundation.schemas.mlops, warehouseId: foundation.warehouseId });
 
-    declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring });
+    const etlMonitor = new EtlMonitorRuntime(this, "EtlMonitorRuntime", { ...spec.etlMonitor, catalogName: foundation.catalogName, etlSchema: foundation.schemas.etlMonitor.name, failureWebhookIds: notifications.jobFailureIds });
+    const smokeTest = new SmokeTest(this, "SmokeTest", { ...spec.smokeTest, catalogName: foundation.catalogName, schemas: Object.values(foundation.schemas).map((s) => s.name), destinationIds: [...notifications.byName.values()].map((d) => d.destinationId), failureWebhookIds: notifications.jobFailureIds });
+
+    declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring, etlMonitor, smokeTest });
   }
 
   /** Resources of Foundation, Notifications and Analytics keep their pre-construct addresses (stacks/addresses.ts). */

@@ -184,6 +184,14 @@ const policySection = z
   })
   .default({ suppressions: [] });
 
+/** The ETL process monitor runtime (constructs/etl-monitor-runtime.ts). */
+const etlMonitorSection = z
+  .strictObject({
+    /** Deploy the paused sample instrumented job. Default (resolve.ts): only in the development tier. */
+    sampleJob: z.boolean().optional(),
+  })
+  .default({});
+
 export const environmentSchema = z
   .strictObject({
     environment: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "expected a short lower-case name such as dev, aut or prod"),
@@ -202,6 +210,7 @@ export const environmentSchema = z
     warehouse: warehouseSection,
     mlops: mlopsSection,
     observability: observabilitySection,
+    etlMonitor: etlMonitorSection,
     policy: policySection,
   })
   .superRefine((config, ctx) => {

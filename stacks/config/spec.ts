@@ -1,4 +1,6 @@
 import type { AnalyticsProps } from "../../constructs/analytics";
+import type { EtlMonitorRuntimeProps } from "../../constructs/etl-monitor-runtime";
+import type { SmokeTestProps } from "../../constructs/smoke-test";
 import type { FoundationProps } from "../../constructs/foundation";
 import type { ModelMonitoringProps } from "../../constructs/model-monitoring";
 import type { NotificationsProps } from "../../constructs/notifications";
@@ -36,6 +38,10 @@ export interface PlatformSpec {
   readonly analytics?: AnalyticsSpec;
   /** @default - no served models */
   readonly modelMonitoring?: ModelMonitoringSpec;
+  /** The ETL monitor package, utility notebooks and (by tier) the sample job. */
+  readonly etlMonitor: Omit<EtlMonitorRuntimeProps, "catalogName" | "etlSchema" | "failureWebhookIds">;
+  /** The manual post-deploy smoke job. */
+  readonly smokeTest: Omit<SmokeTestProps, "catalogName" | "schemas" | "destinationIds" | "failureWebhookIds">;
 }
 
 export type AnalyticsSpec = Omit<
