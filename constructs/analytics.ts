@@ -79,7 +79,7 @@ export interface AnalyticsProps {
 
 /** SQL files deployed as workspace files (SQL file tasks) and the report notebook. */
 const SQL_FILES = {
-  setupGold: "analytics/setup_gold_tables.sql",
+  setupGold: "gold/setup.sql",
   health: "analytics/job_health_scores.sql",
   anomalies: "analytics/job_duration_anomalies.sql",
   etlSetup: "etl_monitor/setup.sql",
