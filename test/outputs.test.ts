@@ -27,4 +27,11 @@ describe.each(["dev", "aut", "prod"])("the %s stack outputs", (env) => {
     for (const e of Object.values(tf.output.pipelines.value)) expect(e.url).toBe(`${host}/pipelines/${e.id}`);
     expect(tf.output.warehouse.value.observability.url).toBe(`${host}/sql/warehouses/${tf.output.warehouse.value.observability.id}`);
   });
+
+  test("the smoke job in every stack, the ETL sample job only in development", () => {
+    const jobs = tf.output.jobs.value;
+    expect(jobs.smoke_test.url).toBe(`${host}/jobs/${jobs.smoke_test.id}`);
+    expect(jobs.smoke_test.id).toMatch(/^\$\{databricks_job\..*SmokeTest.*\.id\}$/);
+    expect("etl_sample" in jobs).toBe(configs[env].tier === "development");
+  });
 });
