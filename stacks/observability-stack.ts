@@ -75,8 +75,20 @@ export class ObservabilityStack extends TerraformStack {
       spec.modelMonitoring &&
       new ModelMonitoring(this, "Mlops", { ...spec.modelMonitoring, schema: foundation.schemas.mlops, warehouseId: foundation.warehouseId });
 
-    const etlMonitor = new EtlMonitorRuntime(this, "EtlMonitorRuntime", { ...spec.etlMonitor, catalogName: foundation.catalogName, etlSchema: foundation.schemas.etlMonitor.name, failureWebhookIds: notifications.jobFailureIds });
-    const smokeTest = new SmokeTest(this, "SmokeTest", { ...spec.smokeTest, catalogName: foundation.catalogName, schemas: Object.values(foundation.schemas).map((s) => s.name), destinationIds: [...notifications.byName.values()].map((d) => d.destinationId), failureWebhookIds: notifications.jobFailureIds });
+    const etlMonitor = new EtlMonitorRuntime(this, "EtlMonitorRuntime", {
+      ...spec.etlMonitor,
+      catalogName: foundation.catalogName,
+      etlSchema: foundation.schemas.etlMonitor.name,
+      failureWebhookIds: notifications.jobFailureIds,
+    });
+    // The smoke job checks every schema and sends a test message to every destination.
+    const smokeTest = new SmokeTest(this, "SmokeTest", {
+      ...spec.smokeTest,
+      catalogName: foundation.catalogName,
+      schemas: Object.values(foundation.schemas).map((s) => s.name),
+      destinationIds: [...notifications.byName.values()].map((d) => d.destinationId),
+      failureWebhookIds: notifications.jobFailureIds,
+    });
 
     declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring, etlMonitor, smokeTest });
   }
