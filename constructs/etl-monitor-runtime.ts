@@ -142,6 +142,9 @@ export class EtlMonitorRuntime extends Construct {
       ...groups.map((groupName) => ({ groupName, permissionLevel: "CAN_READ" })),
       ...(props.runAsServicePrincipal ? [{ servicePrincipalName: props.runAsServicePrincipal, permissionLevel: "CAN_READ" }] : []),
     ];
+    // databricks_permissions is authoritative for the folder: only admins, the deploying identity
+    // and these entries hold direct permissions; inherited ones stay (provider docs,
+    // resources/permissions.md; https://docs.databricks.com/aws/en/security/auth/access-control).
     // The folders exist once a file is uploaded into them (the upload creates its parents).
     this.permissions = acl.length
       ? [
