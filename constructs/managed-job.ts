@@ -68,6 +68,12 @@ export interface ManagedJobProps {
   readonly maxConcurrentRuns?: number;
   /** @default - none */
   readonly tags?: Record<string, string>;
+  /**
+   * Job parameters (name -> default): every task receives them, a notebook as widgets, and a
+   * run can override them. Values may use dynamic references such as `{{job.run_id}}`.
+   * @default - no job parameters
+   */
+  readonly parameters?: Record<string, string>;
 }
 
 /**
@@ -108,6 +114,7 @@ export class ManagedJob extends Construct {
       notificationSettings: { noAlertForSkippedRuns: true, noAlertForCanceledRuns: false },
       health: { rules: [{ metric: "RUN_DURATION_SECONDS", op: "GREATER_THAN", value: props.durationWarningSeconds }] },
       tags: props.tags,
+      parameter: props.parameters && Object.keys(props.parameters).sort().map((name) => ({ name, default: props.parameters![name] })),
     });
     this.jobId = this.resource.id;
   }
@@ -159,6 +166,9 @@ function validate(props: ManagedJobProps): string[] {
   if (props.failureEmails.length === 0) problems.push("failureEmails: at least one address is required");
   if ((props.failureWebhookIds?.length ?? 0) > MAX_WEBHOOKS_PER_EVENT) {
     problems.push(`failureWebhookIds: at most ${MAX_WEBHOOKS_PER_EVENT} destinations per event, got ${props.failureWebhookIds?.length}`);
+  }
+  for (const name of Object.keys(props.parameters ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) problems.push(`parameters: "${name}" is not a valid job parameter name`);
   }
   const concurrency = props.maxConcurrentRuns ?? 1;
   if (concurrency < 1 || concurrency > 5) problems.push(`maxConcurrentRuns: expected 1..5, got ${concurrency}`);

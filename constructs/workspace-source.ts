@@ -26,6 +26,8 @@ export interface WorkspaceSourceProps {
 export class WorkspaceSource extends Construct {
   /** Workspace path, as a reference that orders dependants after the upload. */
   readonly path: string;
+  /** The notebook or workspace file, for `dependsOn`. */
+  readonly resource: Notebook | WorkspaceFile;
 
   constructor(scope: Construct, id: string, props: WorkspaceSourceProps) {
     super(scope, id);
@@ -42,9 +44,11 @@ export class WorkspaceSource extends Construct {
         source: asset.path,
         language: props.localPath.endsWith(".sql") ? "SQL" : "PYTHON",
       });
+      this.resource = notebook;
       this.path = notebook.path;
     } else {
       const file = new WorkspaceFile(this, "Resource", { path: props.workspacePath, source: asset.path });
+      this.resource = file;
       this.path = file.path;
     }
   }

@@ -4,10 +4,12 @@ import { Aspects, TerraformElement, TerraformStack } from "../constructs/core";
 import { Analytics } from "../constructs/analytics";
 import { Dashboards } from "../constructs/dashboards";
 import { DataProtection } from "../constructs/data-protection";
+import { EtlMonitorRuntime } from "../constructs/etl-monitor-runtime";
 import { Foundation } from "../constructs/foundation";
 import { ModelMonitoring } from "../constructs/model-monitoring";
 import { Notifications } from "../constructs/notifications";
 import { ResourceTags } from "../constructs/resource-tags";
+import { SmokeTest } from "../constructs/smoke-test";
 import { SystemTableAccess } from "../constructs/system-table-access";
 import { SystemTableIngestion } from "../constructs/system-table-ingestion";
 import { SystemTableSpec } from "../constructs/system-table";
@@ -84,7 +86,22 @@ export class ObservabilityStack extends TerraformStack {
         bronzeTables: props.systemTables.map((t) => ({ name: t.name, domain: t.domain })),
       });
 
-    declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring, dashboards });
+    const etlMonitor = new EtlMonitorRuntime(this, "EtlMonitorRuntime", {
+      ...spec.etlMonitor,
+      catalogName: foundation.catalogName,
+      etlSchema: foundation.schemas.etlMonitor.name,
+      failureWebhookIds: notifications.jobFailureIds,
+    });
+    // The smoke job checks every schema and sends a test message to every destination.
+    const smokeTest = new SmokeTest(this, "SmokeTest", {
+      ...spec.smokeTest,
+      catalogName: foundation.catalogName,
+      schemas: Object.values(foundation.schemas).map((s) => s.name),
+      destinationIds: [...notifications.byName.values()].map((d) => d.destinationId),
+      failureWebhookIds: notifications.jobFailureIds,
+    });
+
+    declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring, dashboards, etlMonitor, smokeTest });
   }
 
   /** Resources of Foundation, Notifications and Analytics keep their pre-construct addresses (stacks/addresses.ts). */

@@ -1,9 +1,11 @@
 import { Analytics } from "../constructs/analytics";
 import { Dashboards } from "../constructs/dashboards";
 import { TerraformOutput, TerraformStack } from "../constructs/core";
+import { EtlMonitorRuntime } from "../constructs/etl-monitor-runtime";
 import { Foundation } from "../constructs/foundation";
 import { ManagedJob } from "../constructs/managed-job";
 import { ModelMonitoring } from "../constructs/model-monitoring";
+import { SmokeTest } from "../constructs/smoke-test";
 import { SystemTableIngestion } from "../constructs/system-table-ingestion";
 
 export interface OutputSources {
@@ -15,6 +17,10 @@ export interface OutputSources {
   readonly modelMonitoring?: ModelMonitoring;
   /** @default - no dashboard outputs */
   readonly dashboards?: Dashboards;
+  /** @default - no ETL sample job output */
+  readonly etlMonitor?: EtlMonitorRuntime;
+  /** @default - no smoke job output */
+  readonly smokeTest?: SmokeTest;
 }
 
 /** What `terraform output` shows: one id and workspace URL per thing a user runs or opens. */
@@ -35,6 +41,8 @@ export function declareOutputs(stack: TerraformStack, host: string, s: OutputSou
     ["ingestion_merge", s.ingestion.mergeJob],
     ...(s.analytics ? ([["analytics_refresh", s.analytics.refreshJob], ["failed_run_report", s.analytics.reportJob]] as [string, ManagedJob][]) : []),
     ...(s.modelMonitoring ? ([["mlops_unpack", s.modelMonitoring.unpackJob]] as [string, ManagedJob][]) : []),
+    ...(s.etlMonitor?.sampleJob ? ([["etl_sample", s.etlMonitor.sampleJob]] as [string, ManagedJob][]) : []),
+    ...(s.smokeTest ? ([["smoke_test", s.smokeTest.job]] as [string, ManagedJob][]) : []),
   ];
   const models = [...(s.modelMonitoring?.models ?? new Map()).entries()];
   const values: Record<(typeof OUTPUT_NAMES)[number], Record<string, { id: string; url: string }>> = {

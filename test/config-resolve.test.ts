@@ -161,3 +161,22 @@ describe("resolvePlatformSpec", () => {
     expect(spec.foundation.warehouse).toMatchObject({ name: "[aut] Observability Warehouse" });
   });
 });
+
+describe("the ETL monitor sample job", () => {
+  test("is on in the development tier only, paused, unless the environment file says otherwise", () => {
+    expect(resolve(configs.dev).etlMonitor.sampleJob?.schedule).toEqual({ quartzCron: "0 0 6 * * ?", timezone: "UTC", pauseStatus: "PAUSED" });
+    expect(resolve(configs.aut).etlMonitor.sampleJob).toBeUndefined();
+    expect(resolve(configs.prod).etlMonitor.sampleJob).toBeUndefined();
+    expect(resolve(variant("dev", (c) => (c.etlMonitor.sampleJob = false))).etlMonitor.sampleJob).toBeUndefined();
+    // Turned on elsewhere it stays paused: it is a demonstration, started by hand.
+    expect(resolve(variant("aut", (c) => (c.etlMonitor.sampleJob = true))).etlMonitor.sampleJob?.schedule.pauseStatus).toBe("PAUSED");
+  });
+
+  test("the runtime and the smoke job deploy under the workspace root; engineers read the runtime folders", () => {
+    const spec = resolve(configs.prod);
+    expect(spec.etlMonitor.workspaceRoot).toBe(spec.workspaceRoot);
+    expect(spec.etlMonitor.readerGroups).toEqual([configs.prod.principals.engineers]);
+    expect(spec.smokeTest.workspaceDir).toBe(`${spec.workspaceRoot}/smoke`);
+    expect(spec.smokeTest.runAsServicePrincipal).toBe(configs.prod.runAs.servicePrincipal);
+  });
+});

@@ -34,4 +34,11 @@ describe.each(["dev", "aut", "prod"])("the %s stack outputs", (env) => {
     expect(Object.keys(dashboards).sort()).toEqual(["alerts", "cost", "etl_processes", "model_monitoring", "platform_health"]);
     for (const e of Object.values(dashboards)) expect(e.url).toBe(`${host}/dashboardsv3/${e.id}`);
   });
+
+  test("the smoke job in every stack, the ETL sample job only in development", () => {
+    const jobs = tf.output.jobs.value;
+    expect(jobs.smoke_test.url).toBe(`${host}/jobs/${jobs.smoke_test.id}`);
+    expect(jobs.smoke_test.id).toMatch(/^\$\{databricks_job\..*SmokeTest.*\.id\}$/);
+    expect("etl_sample" in jobs).toBe(configs[env].tier === "development");
+  });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { STATEFUL_RESOURCE_TYPES } from "../vocabulary/stateful-types";
+import { resolvePlatformSpec } from "../stacks/config/resolve";
 import { synthesize } from "../stacks/synth";
 import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, systemTables, tempDir, TfJson } from "./helpers";
 
@@ -126,6 +127,33 @@ describe.each(ENVS)("the %s stack", (env) => {
         expect(r.tags).toMatchObject({ owner: "platform-operations", environment: env, managed_by: "cdktf" });
       }
     }
+  });
+
+  test("the ETL monitor package, SQL and utility notebooks are deployed; the paused sample job only in development", () => {
+    const spec = resolvePlatformSpec(configs[env], { projectRoot: PROJECT_ROOT });
+    const root = spec.workspaceRoot;
+    const files = Object.values(resourcesOf(tf, "databricks_workspace_file")).map((f) => String(f.path));
+    expect(files).toEqual(expect.arrayContaining([`${root}/lib/etl_monitor/__init__.py`, `${root}/lib/etl_monitor/sql/setup.sql`, `${root}/lib/etl_monitor/sql/status_reset.sql`]));
+    const notebooks = Object.values(resourcesOf(tf, "databricks_notebook")).map((n) => String(n.path));
+    expect(notebooks).toEqual(expect.arrayContaining(["etl_start_task", "etl_end_task", "etl_fail_task", "etl_pending_tasks"].map((n) => `${root}/etl/${n}`)));
+    const sample = Object.values(resourcesOf(tf, "databricks_job")).filter((j) => String(j.name).includes("ETL Monitor Sample Process"));
+    expect(sample).toHaveLength(tier === "development" ? 1 : 0);
+    for (const j of sample) expect((j.schedule as { pause_status: string }).pause_status).toBe("PAUSED");
+    const acls = Object.values(resourcesOf(tf, "databricks_permissions")).filter((p) => p.directory_path !== undefined);
+    expect(acls.map((p) => p.directory_path).sort()).toEqual([`${root}/etl`, `${root}/lib`]);
+    for (const p of acls) expect(p.access_control).toContainEqual({ group_name: configs[env].principals.engineers, permission_level: "CAN_READ" });
+  });
+
+  test("one manual smoke job: every platform schema, every notification destination", () => {
+    const smoke = Object.values(resourcesOf(tf, "databricks_job")).filter((j) => String(j.name).includes("Post-deploy Smoke Test"));
+    expect(smoke).toHaveLength(1);
+    expect(smoke[0].schedule).toBeUndefined();
+    const params = (smoke[0].task as { notebook_task: { base_parameters: Record<string, string> } }[])[0].notebook_task.base_parameters;
+    const schemas = Object.entries(resourcesOf(tf, "databricks_schema"));
+    expect(schemas.map(([, r]) => r.name).sort()).toEqual(Object.values(configs[env].schemas).map(String).sort());
+    expect(params.schemas.split(",").sort()).toEqual(schemas.map(([id]) => `\${databricks_schema.${id}.name}`).sort());
+    const destinations = Object.keys(resourcesOf(tf, "databricks_notification_destination"));
+    expect(params.destination_ids.split(",").filter(Boolean).sort()).toEqual(destinations.map((id) => `\${databricks_notification_destination.${id}.id}`).sort());
   });
 });
 

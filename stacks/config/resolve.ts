@@ -205,6 +205,22 @@ export function resolvePlatformSpec(validated: EnvironmentConfig, options: Resol
     analytics,
     modelMonitoring,
     dashboards,
+    etlMonitor: {
+      notebooksDir,
+      sqlDir,
+      workspaceRoot,
+      readerGroups: [p.engineers],
+      // A demonstration, so on by default only where it is free to try: the development tier.
+      // Paused in every tier: it runs when someone starts it.
+      sampleJob:
+        (config.etlMonitor.sampleJob ?? development)
+          ? { schedule: { quartzCron: "0 0 6 * * ?", timezone: "UTC", pauseStatus: "PAUSED" } }
+          : undefined,
+      namePrefix,
+      failureEmails,
+      runAsServicePrincipal: runAs,
+    },
+    smokeTest: { notebooksDir, sqlDir, workspaceDir: `${workspaceRoot}/smoke`, namePrefix, failureEmails, runAsServicePrincipal: runAs },
   };
   return deepFreeze(spec);
 }

@@ -191,6 +191,14 @@ const dashboardsSection = z
   })
   .default({});
 
+/** The ETL process monitor runtime (constructs/etl-monitor-runtime.ts). */
+const etlMonitorSection = z
+  .strictObject({
+    /** Deploy the paused sample instrumented job. Default (resolve.ts): only in the development tier. */
+    sampleJob: z.boolean().optional(),
+  })
+  .default({});
+
 export const environmentSchema = z
   .strictObject({
     environment: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "expected a short lower-case name such as dev, aut or prod"),
@@ -210,6 +218,7 @@ export const environmentSchema = z
     mlops: mlopsSection,
     observability: observabilitySection,
     dashboards: dashboardsSection,
+    etlMonitor: etlMonitorSection,
     policy: policySection,
   })
   .superRefine((config, ctx) => {

@@ -1,5 +1,7 @@
 import type { AnalyticsProps } from "../../constructs/analytics";
 import type { DashboardsProps } from "../../constructs/dashboards";
+import type { EtlMonitorRuntimeProps } from "../../constructs/etl-monitor-runtime";
+import type { SmokeTestProps } from "../../constructs/smoke-test";
 import type { FoundationProps } from "../../constructs/foundation";
 import type { ModelMonitoringProps } from "../../constructs/model-monitoring";
 import type { NotificationsProps } from "../../constructs/notifications";
@@ -39,6 +41,10 @@ export interface PlatformSpec {
   readonly modelMonitoring?: ModelMonitoringSpec;
   /** @default - no dashboards (without the observability section there is no gold data to show) */
   readonly dashboards?: DashboardsSpec;
+  /** The ETL monitor package, utility notebooks and (by tier) the sample job. */
+  readonly etlMonitor: Omit<EtlMonitorRuntimeProps, "catalogName" | "etlSchema" | "failureWebhookIds">;
+  /** The manual post-deploy smoke job. */
+  readonly smokeTest: Omit<SmokeTestProps, "catalogName" | "schemas" | "destinationIds" | "failureWebhookIds">;
 }
 
 export type AnalyticsSpec = Omit<
