@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { repositoryFile } from "./repository-file";
 import { bindSqlParameters } from "./sql-parameters";
 
 /**
@@ -26,14 +27,6 @@ interface DriftContract {
 
 export const DRIFT_CONTRACT_FILE = path.join("sql", "registry", "drift_statistics.json");
 const DRIFT_ALERT_SQL = path.join("sql", "mlops", "drift_alert.sql");
-
-function repositoryFile(relative: string): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, relative);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`${relative} not found above ${__dirname}`);
-  }
-}
 
 const CONTRACT = JSON.parse(fs.readFileSync(repositoryFile(DRIFT_CONTRACT_FILE), "utf8")) as DriftContract;
 

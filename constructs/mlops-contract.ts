@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { repositoryFile } from "./repository-file";
 
 /**
  * The MLOps contract shared with notebooks/mlops_unpack_inference.py: one JSON file,
@@ -27,17 +28,8 @@ export interface MlopsContract {
 
 export const MLOPS_CONTRACT_FILE = path.join("sql", "registry", "mlops_contract.json");
 
-/** The repository's contract file, found from this module upwards (works from sources and from dist/). */
-function contractPath(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, MLOPS_CONTRACT_FILE);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`${MLOPS_CONTRACT_FILE} not found above ${__dirname}`);
-  }
-}
-
 /** Reads and checks a contract file. */
-export function loadMlopsContract(file = contractPath()): MlopsContract {
+export function loadMlopsContract(file = repositoryFile(MLOPS_CONTRACT_FILE)): MlopsContract {
   const c = JSON.parse(fs.readFileSync(file, "utf8")) as MlopsContract;
   const problems: string[] = [];
   const strings = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string");
