@@ -23,7 +23,6 @@ import datetime as dt
 import decimal
 import json
 import os
-import subprocess
 
 import pytest
 from pyspark.sql import functions as F
@@ -53,13 +52,9 @@ def at(n: int, hour: int = 6) -> dt.datetime:
 
 
 def gold_ddl() -> str:
-    """sql/gold/setup.sql, helper C's DDL. Until the gold branch is merged into this one the file
-    is read from that branch (the same text the merge brings)."""
-    path = os.path.join(REPO_ROOT, "sql", "gold", "setup.sql")
-    if os.path.isfile(path):
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    return subprocess.run(["git", "-C", REPO_ROOT, "show", "gold:sql/gold/setup.sql"], check=True, capture_output=True, text=True).stdout
+    """sql/gold/setup.sql, the gold run model's DDL."""
+    with open(os.path.join(REPO_ROOT, "sql", "gold", "setup.sql"), encoding="utf-8") as f:
+        return f.read()
 
 
 def create_gold_tables(spark) -> None:

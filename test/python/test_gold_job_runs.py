@@ -123,8 +123,10 @@ def test_second_refresh_touches_only_new_and_changed_runs(spark, model):
     assert r["execution_seconds"] == 1020.0
     assert got["new"]["outcome"] == "succeeded" and len(got) == 7
 
-    # a refresh with nothing new re-reads the lookback (the last batch) but rewrites nothing
+    # a refresh with nothing new re-reads the lookback but rewrites nothing. The lookback applies
+    # to both watermarks (sql/gold/job_runs.sql, "changed runs"): the last slice batch (open, new,
+    # f-err) and the last usage batch, still the first one (to-ok, plain): 5 runs re-read.
     refresh(spark, s, ("sql/gold/job_runs.sql",), lookback_hours=1)
     m = last_merge_metrics(spark, f"{s}.job_runs")
     assert (m["numTargetRowsInserted"], m["numTargetRowsUpdated"]) == (0, 0)
-    assert m["numSourceRows"] == 3
+    assert m["numSourceRows"] == 5
