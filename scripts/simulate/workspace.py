@@ -286,7 +286,9 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
                     "period_start_time": s, "period_end_time": e, "trigger_type": trigger if n == 0 else "ONETIME_RETRY",
                     "run_type": "JOB_RUN", "run_name": job.name, "compute_ids": [job.cluster_id],
                     "result_state": result if last else None, "termination_code": code if last else None,
-                    "job_parameters": {"env": "sim"},
+                    # map<string,map<string,string>> per the schema file; nothing reads it and the
+                    # inner map's keys are not documented, so it stays NULL rather than invented.
+                    "job_parameters": None,
                 })
             keys = job.tasks if n == 0 else job.tasks[job.tasks.index(attempts[0][4]):]
             emit_tasks(job, run_id, keys, a_start, a_end, result, code, failed_task)
