@@ -58,7 +58,10 @@ function transpile(files) {
     });
     const out = outputOf(file);
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, code);
+    // Write-then-rename: a concurrent `node dist/...` never reads a half-written module.
+    const tmp = `${out}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, out);
   }
   // A source that was deleted or renamed must not keep running from an old output.
   for (const dir of SOURCE_DIRS) {
@@ -83,7 +86,7 @@ function main() {
     transpile(files);
     fs.writeFileSync(STAMP, want);
   }
-  require(path.join(DIST, "stacks", "main.js"));
+  require(path.join(DIST, "stacks", "main.js")).runCli(process.argv.slice(2));
 }
 
 main();

@@ -94,7 +94,10 @@ export function installSignalHandlers(): void {
   process.once("exit", removeStagingDirectories);
 }
 
-if (require.main === module) {
+/** The command line: `npm run synth` runs this file; cdktf.json's launcher (scripts/cdktf-app.js) calls it. */
+export function runCli(argv: string[]): void {
   installSignalHandlers();
-  main(process.argv.slice(2));
+  main(argv);
 }
+
+if (require.main === module) runCli(process.argv.slice(2));

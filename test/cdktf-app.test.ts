@@ -1,0 +1,50 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT, tempDir } from "./helpers";
+
+// cdktf.json's app command, as the cdktf CLI runs it: no arguments, CDKTF_OUTDIR set.
+const cdktf = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8"));
+
+function app(outdir: string) {
+  return spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "cdktf-app.js")], {
+    encoding: "utf8",
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
+  });
+}
+const DIST = path.join(PROJECT_ROOT, "dist");
+
+describe("the cdktf app command", () => {
+  test("is the launcher, not a full tsc build", () => {
+    expect(cdktf.app).toBe("node scripts/cdktf-app.js");
+  });
+
+  test("synthesizes every stack into CDKTF_OUTDIR", () => {
+    const out = tempDir("dbx-app-");
+    const run = app(out);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(["aut", "dev", "prod"]);
+  }, 120_000);
+
+  test("a changed source is transpiled again, and the output of a deleted source is removed", () => {
+    expect(app(tempDir("dbx-app-")).status).toBe(0);
+    const stamp = fs.readFileSync(path.join(DIST, ".app-sources.sha256"), "utf8");
+    const orphan = path.join(DIST, "constructs", "removed-long-ago.js");
+    fs.writeFileSync(orphan, "throw new Error('stale');\n");
+    // A newer mtime on one source changes the fingerprint: everything is transpiled again.
+    const source = path.join(PROJECT_ROOT, "vocabulary", "reasons.ts");
+    const before = fs.statSync(source);
+    try {
+      fs.utimesSync(source, before.atime, new Date(before.mtimeMs + 1000));
+      const run = app(tempDir("dbx-app-"));
+      expect(run.status).toBe(0);
+      expect(fs.readFileSync(path.join(DIST, ".app-sources.sha256"), "utf8")).not.toBe(stamp);
+      expect(fs.existsSync(orphan)).toBe(false);
+    } finally {
+      fs.utimesSync(source, before.atime, before.mtime);
+      fs.rmSync(orphan, { force: true });
+    }
+  }, 180_000);
+});
