@@ -1,6 +1,7 @@
 import * as path from "path";
 import { App } from "../constructs/core";
-import { LoadedEnvironment, loadEnvironments } from "./config/load";
+import { environmentCollisions } from "./config/collisions";
+import { ConfigError, LoadedEnvironment, loadEnvironments } from "./config/load";
 import { resolvePlatformSpec } from "./config/resolve";
 import { ObservabilityStack } from "./observability-stack";
 import { loadSystemTableRegistry } from "./registry";
@@ -28,9 +29,12 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   const root = options.projectRoot;
   const environments = loadEnvironments(options.environmentsDir ?? path.join(root, "environments"), options.env ?? process.env, root, { strict: options.strict });
   const systemTables = loadSystemTableRegistry(path.join(root, "sql", "registry", "system_tables.json"), root);
+  const resolved = environments.map(({ file, config }) => ({ file, spec: resolvePlatformSpec(config, { projectRoot: root }) }));
+  const collisions = environmentCollisions(resolved);
+  if (collisions.length > 0) throw new ConfigError(collisions);
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: false });
-  for (const { config } of environments) {
-    new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: root }), systemTables, projectRoot: root });
+  for (const { spec } of resolved) {
+    new ObservabilityStack(app, spec.environment, { spec, systemTables, projectRoot: root });
   }
   return { app, environments };
 }
