@@ -216,8 +216,12 @@ def evaluate_alerts(spark, execute_sql: Callable, read_sql: Callable[[str], str]
     # a key reported twice by one query is one firing
     rows = list({(r[0], r[1]): r for r in rows}.values())
     spark.createDataFrame(rows, EVALUATION_SCHEMA).createOrReplaceTempView("alert_evaluation")
-    # plain Spark SQL on both sides (no Databricks-only syntax), so no execute_sql translation
-    spark.sql(MERGE_SQL, args={"history": history_table, "evaluated_at": when, "evaluated_kinds": json.dumps(evaluated)})
+    try:
+        # plain Spark SQL on both sides (no Databricks-only syntax), so no execute_sql translation
+        spark.sql(MERGE_SQL, args={"history": history_table, "evaluated_at": when, "evaluated_kinds": json.dumps(evaluated)})
+    finally:
+        # the session may be shared (an interactive cluster, a caller's session): leave no view in it
+        spark.catalog.dropTempView("alert_evaluation")
     for name, message in errors.items():
         print(f"alert {name}: query failed: {message}")
     print(f"evaluated {len(evaluated)} alert(s) at {when}: {fired}")

@@ -160,8 +160,12 @@ def create_system_table(
     """
     table = local_name(name)
     spark.sql(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
-    verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
-    spark.sql(f"{verb} {table} ({_ddl(name)}) USING DELTA")
+    if replace:
+        # DROP + CREATE rather than CREATE OR REPLACE: on local Delta 4.0 a stream started on a
+        # table replaced in the same session fails (DELTA_UNSUPPORTED_SCHEMA_DURING_READ), and a
+        # replaced stand-in should look like a table that never existed before.
+        spark.sql(f"DROP TABLE IF EXISTS {table}")
+    spark.sql(f"CREATE TABLE IF NOT EXISTS {table} ({_ddl(name)}) USING DELTA")
     if rows:
         insert_rows(spark, name, rows)
     return table

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 
+import dlt
 import pytest
 
 from notebook_loader import load_notebook as load_notebook_module
@@ -290,10 +291,26 @@ def test_an_in_place_update_of_runs_latest_reaches_bronze(spark, setup_nb, merge
     _setup(spark, setup_nb, [runs], bronze)
     target = f"{bronze}.{runs['name']}"
 
+    # The control: the streaming read of notebooks/bronze_streaming_pipeline.py on the same source
+    # (imported as the mlflow pipeline would run it; the conf is restored after the test).
+    with open(REGISTRY, encoding="utf-8") as fh:
+        streamed = [t for t in json.load(fh)["tables"] if t["domain"] == "mlflow" and t["mode"] == "stream"]
+    spark.conf.set("observability.tables", json.dumps(streamed))
+    dlt.reset()
+    pipeline = load_notebook("notebooks/bronze_streaming_pipeline.py")
+    dlt.reset()
+
+    def stream_once():
+        query = (pipeline.read_system_table_stream(spark, source).writeStream.format("delta")
+                 .option("checkpointLocation", checkpoint_dir).trigger(availableNow=True).toTable(f"{bronze}.stream_control"))
+        query.awaitTermination(180)
+        assert query.exception() is None
+
     def bronze_state():
         return {r.run_id: (r.status, r.update_time) for r in spark.table(target).collect()}
 
     [first] = merge_nb.merge_all(spark, LOCAL_CATALOG, bronze, [runs])
+    stream_once()
     assert (first.inserted, first.updated) == (2, 0)
     assert bronze_state() == {"r1": ("RUNNING", T0), "r2": ("RUNNING", T0)}
 
@@ -303,9 +320,12 @@ def test_an_in_place_update_of_runs_latest_reaches_bronze(spark, setup_nb, merge
     assert spark.sql(f"DESCRIBE HISTORY {source}").first().operation == "UPDATE"  # a change commit
 
     [second] = merge_nb.merge_all(spark, LOCAL_CATALOG, bronze, [runs])
+    stream_once()
     assert (second.inserted, second.updated) == (0, 1)
     assert bronze_state() == {"r1": ("FINISHED", finished), "r2": ("RUNNING", T0)}
     assert spark.table(target).filter("run_id = 'r1'").first().end_time == finished
+    # What the append-only stream made of the same history: the update never arrived.
+    assert {r.run_id: r.status for r in spark.table(f"{bronze}.stream_control").collect()} == {"r1": "RUNNING", "r2": "RUNNING"}
 
 
 def test_every_latest_table_in_the_registry_is_merged(entries):

@@ -124,4 +124,8 @@ def test_inference_payloads_are_unpacked(simulated):
         assert stats["inserted"] == sum(len(json.loads(r["request"])["dataframe_records"]) for r in ok)
         assert stats["failed_requests"] == sum(1 for r in rows if r["status_code"] != 200)
         assert stats["malformed"] == len(rows) - len(ok) - stats["failed_requests"]
-        assert stats["labelled"] == len(ws.labels[model])
+        # a label is per request (client_request_id), so it lands on every record of that request
+        labelled = {lab["client_request_id"] for lab in ws.labels[model]}
+        assert stats["labelled"] == sum(len(json.loads(r["request"])["dataframe_records"])
+                                        for r in ok if r["client_request_id"] in labelled)
+        assert 0 < len(labelled) < stats["labelled"]  # the story has multi-record labelled requests
