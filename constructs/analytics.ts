@@ -178,7 +178,7 @@ export class Analytics extends Construct {
       sqlTask("gold_job_task_runs", "jobTaskRuns", L, ["setup_gold"]),
       sqlTask("gold_pipeline_updates", "pipelineUpdates", L, ["gold_usage_priced"]),
       sqlTask("gold_daily_cost", "dailyCost", { ...pick(names, "catalog", "gold_schema"), lookback_hours: lookback }, ["gold_usage_priced"]),
-      sqlTask("utilization_setup", "utilizationSetup", pick(names, "catalog", "gold_schema"), ["setup_gold"]),
+      sqlTask("utilization_setup", "utilizationSetup", pick(names, "catalog", "bronze_schema", "gold_schema"), ["setup_gold"]),
       sqlTask("utilization", "utilization", L, ["gold_job_runs", "utilization_setup"]),
       sqlTask(
         "job_health_scores",

@@ -166,6 +166,13 @@ function cost(d: DashboardBuilder, read: (f: string) => string): DashboardBuilde
   const topEndpoints = top("top_endpoints", "Top serving endpoints by cost", "SERVING_ENDPOINT");
   const perRun = d.dataset("cost_per_run", { displayName: "Cost per job run", sql: read("cost_per_run.sql"), parameters: both });
   const byTag = d.dataset("cost_by_tag", { displayName: "Cost by tag", sql: read("cost_by_tag.sql"), parameters: both });
+  // One SQL file, two datasets (as the top_* ones): every job for the table, the ten multi-node
+  // jobs with the lowest peak CPU for the chart (a widget cannot filter or limit rows).
+  const rightsizing = (name: string, displayName: string, jobSelection: string) =>
+    d.dataset(name, { displayName, sql: read("rightsizing_jobs.sql"), parameters: both, unionOver: [{ job_selection: jobSelection }] });
+  const rightsizingJobs = rightsizing("rightsizing_jobs", "Rightsizing signals per job (last 30 days)", "all");
+  const lowestCpuJobs = rightsizing("rightsizing_lowest_cpu", "Multi-node jobs with the lowest peak CPU", "lowest_peak_cpu");
+  const idle = d.dataset("idle_clusters", { displayName: "Idle cluster stretches", sql: read("idle_clusters.sql"), parameters: both });
 
   d.page("spend", "Spend")
     .row(2, [dateFilter(), 3], [workspaceFilter(), 3])
@@ -203,6 +210,81 @@ function cost(d: DashboardBuilder, read: (f: string) => string): DashboardBuilde
         3,
       ],
       [{ type: "bar", title: "USD by tag", dataset: byTag, x: sum("usd", "USD"), y: field("tag", "Tag"), horizontal: true, format: "usd" }, 3],
+    );
+
+  // Compute utilization (gold job_rightsizing and cluster_idle_stretches, from node_timeline).
+  const idleDescription = "Stretches of 30 or more consecutive minutes in which every node of the cluster stayed under 5 % CPU (user + system), last 30 days";
+  d.page("rightsizing", "Rightsizing")
+    .row(2, [dateFilter(), 3], [workspaceFilter(), 3])
+    .row(
+      2,
+      [{ type: "counter", title: "Idle node-minutes", description: idleDescription, dataset: idle, value: sum("idle_node_minutes"), format: "plain" }, 2],
+      [{ type: "counter", title: "Idle stretches", description: idleDescription, dataset: idle, value: count("cluster_id") }, 2],
+      [{ type: "counter", title: "Jobs judged (successful classic runs, 30 days)", dataset: rightsizingJobs, value: count("job_id") }, 2],
+    )
+    .row(
+      6,
+      [
+        {
+          type: "table",
+          title: "Job rightsizing signals",
+          description: "Successful classic runs of the last 30 days; CPU is user + system %, over workers (the driver on single-node clusters). Driver minus worker CPU well above 0: driver-bound. Shared runs: metrics are the whole shared cluster's.",
+          dataset: rightsizingJobs,
+          columns: [
+            field("job_name", "Job"),
+            field("workspace_id", "Workspace"),
+            field("runs", "Runs"),
+            field("max_nodes", "Max nodes"),
+            field("avg_cpu_percent", "Avg CPU %"),
+            field("peak_cpu_percent", "Peak CPU %"),
+            field("peak_mem_used_percent", "Peak memory %"),
+            field("driver_minus_worker_cpu", "Driver minus worker CPU"),
+            field("shared_runs", "Shared runs"),
+          ],
+          orderBy: { column: "peak_cpu_percent", direction: "ASC" },
+        },
+        6,
+      ],
+    )
+    .row(
+      6,
+      [
+        {
+          type: "bar",
+          title: "Lowest peak CPU, multi-node jobs",
+          description: "The ten jobs on more than one node whose successful runs peaked lowest: candidates for fewer or smaller workers",
+          dataset: lowestCpuJobs,
+          x: max("peak_cpu_percent", "Peak CPU %"),
+          y: field("job_name", "Job"),
+          horizontal: true,
+          format: "plain",
+        },
+        3,
+      ],
+      [{ type: "bar", title: "Idle node-minutes per cluster", description: idleDescription, dataset: idle, x: sum("idle_node_minutes", "Idle node-minutes"), y: field("cluster_id", "Cluster"), horizontal: true, format: "plain" }, 3],
+    )
+    .row(
+      6,
+      [
+        {
+          type: "table",
+          title: "Idle cluster stretches",
+          description: idleDescription,
+          dataset: idle,
+          columns: [
+            field("cluster_id", "Cluster"),
+            field("workspace_id", "Workspace"),
+            field("stretch_start", "Idle from"),
+            field("stretch_end", "Idle until"),
+            field("idle_minutes", "Minutes"),
+            field("max_nodes", "Nodes"),
+            field("idle_node_minutes", "Node-minutes wasted"),
+            field("peak_cpu_percent", "Peak CPU %"),
+          ],
+          orderBy: { column: "idle_node_minutes", direction: "DESC" },
+        },
+        6,
+      ],
     );
   return d;
 }

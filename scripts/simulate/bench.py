@@ -32,7 +32,7 @@ import workspace as wsmod  # noqa: E402
 BRONZE_SOURCES = ("system.lakeflow.jobs", "system.lakeflow.job_run_timeline", "system.lakeflow.job_task_run_timeline",
                   "system.lakeflow.pipelines", "system.lakeflow.pipeline_update_timeline", "system.lakeflow.job_tasks",
                   "system.billing.usage", "system.billing.list_prices", "system.compute.clusters",
-                  "system.compute.warehouses")
+                  "system.compute.warehouses", "system.compute.node_timeline", "system.compute.node_types")
 
 
 def fill_bronze(spark, schema: str, ws: wsmod.Workspace, keep=lambda source, row: True, as_history: bool = False) -> int:
@@ -56,7 +56,7 @@ def fill_bronze(spark, schema: str, ws: wsmod.Workspace, keep=lambda source, row
 
 
 def _end(source: str, row: dict):
-    for col in ("period_end_time", "usage_end_time", "change_time", "price_start_time"):
+    for col in ("period_end_time", "usage_end_time", "end_time", "change_time", "price_start_time"):
         if row.get(col) is not None:
             return row[col]
     return None

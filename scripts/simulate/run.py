@@ -321,11 +321,12 @@ def stage_alerts(ctx: Context) -> str:
     from sqlharness import run_sql_file
 
     spark = ctx.spark
+    over = ctx.config.get("overprovisioned") or {}
     extra = {"platform_job_ids": ",".join(j for j, _ in wsmod.PLATFORM_JOBS),
              "platform_pipeline_ids": ",".join(r["pipeline_id"] for r in ctx.ws.tables["system.lakeflow.pipelines"]),
-             # job_overprovisioned's thresholds besides its CPU threshold: the stack's defaults
-             # (stacks/config/resolve.ts: observability.overprovisioned memoryPercent 40, minRuns 3)
-             "mem_threshold": "40", "min_runs": "3"}
+             # job_overprovisioned's thresholds besides its CPU threshold: the environment file's,
+             # else the stack's defaults (stacks/config/resolve.ts: memoryPercent 40, minRuns 3)
+             "mem_threshold": str(over.get("memoryPercent", 40)), "min_runs": str(over.get("minRuns", 3))}
     fired = {}
     if alerts_landed():
         from notebook_loader import load_notebook

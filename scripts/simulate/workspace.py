@@ -37,6 +37,16 @@ Semantics encoded, each from its documentation page:
     ``pricing.effective_list.default`` the price that applies (promotion resolved).
 * Pipelines: ``pipeline_update_timeline`` (same jobs page, Lakeflow pipelines section):
   one row per update and hour slice, ``result_state`` COMPLETED | FAILED | CANCELED on the last.
+* Compute, https://docs.databricks.com/admin/system-tables/compute.html
+  - ``node_timeline``: one row per instance and minute (``start_time`` .. ``end_time``) with
+    ``driver``, ``cpu_user_percent`` / ``cpu_system_percent`` / ``cpu_wait_percent``,
+    ``mem_used_percent`` / ``mem_swap_percent``, ``network_sent_bytes`` /
+    ``network_received_bytes``, ``disk_free_bytes_per_mount_point``, ``node_type``; serverless
+    compute has none. ``node_types``: ``core_count``, ``memory_mb``, ``gpu_count`` per type.
+    Only the minutes of runs ending in the NODE_TIMELINE_HOURS before the stale task timeline
+    stops are generated: the utilization model can attribute only those (through their task
+    slices), and per-minute rows would dominate the size otherwise. The over-provisioned job of
+    the story idles at a few % CPU there; every other job works.
 * AI Gateway inference tables,
   https://docs.databricks.com/ai-gateway/inference-tables.html: ``request``/``response`` raw
   JSON strings, ``databricks_request_id``, ``client_request_id``, ``request_time``,
@@ -78,6 +88,11 @@ PRICES: dict[str, tuple[str, str | None, str | None]] = {
 #: The bronze table whose ingestion stops (its flow "breaks") STALE_HOURS before as_of.
 STALE_TABLE = "job_task_run_timeline"
 STALE_HOURS = 80
+#: node_timeline minutes are generated for runs ending in (stale_since - NODE_TIMELINE_HOURS,
+#: stale_since]: the utilization model attributes clusters through the task slices, which stop there.
+NODE_TIMELINE_HOURS = 24
+#: Workers per job cluster (system.compute.clusters.worker_count), plus one driver.
+WORKERS = 2
 
 _DOMAINS = ("sales", "finance", "hr", "marketing", "supply", "crm", "web", "iot", "risk", "ml")
 _VERBS = ("load", "sync", "aggregate", "export", "dedupe", "snapshot", "enrich", "scoring")
@@ -125,6 +140,7 @@ class Story:
     price_change_sku: str
     price_change_at: dt.datetime
     etl_blocked: dict
+    overprovisioned_job: str = ""
     daily_list_cost: dict = field(default_factory=dict)
 
     def expected_alert_keys(self, gold_model: bool = False) -> dict:
@@ -140,6 +156,7 @@ class Story:
             "etl_mandatory_blockers": [self.etl_blocked["alert_key"]],
             "job_health_low": [],
             "platform_failures": [],
+            "job_overprovisioned": [f"{WORKSPACE_ID}/{self.overprovisioned_job}"],
         }
 
     def expected_report_runs(self, gold_model: bool = False) -> list:
@@ -235,7 +252,15 @@ def _assign_roles(rng: random.Random, jobs: list, as_of: dt.datetime) -> dict:
     renamed = [j for j in jobs if j.role == "background"][:1]
     for j in renamed:
         j.renamed_to = j.name + "_v2"
-    return {"failing": failing, "anomaly": anomaly, "repaired": repaired, "timeout": timeout, "spike": spike}
+    # over-provisioned: a background job running often enough for several judged runs in the
+    # node-timeline window; the last background job is made to if none does
+    background = [j for j in jobs if j.role == "background"]
+    over = next((j for j in reversed(background) if j.period_hours <= 6), background[-1])
+    over.role = "overprovisioned"
+    over.period_hours = min(over.period_hours, 6)
+    over.base_seconds = min(over.base_seconds, over.period_hours * 3600 * 3 // 4)
+    return {"failing": failing, "anomaly": anomaly, "repaired": repaired, "timeout": timeout, "spike": spike,
+            "overprovisioned": over}
 
 
 def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime | None = None) -> Workspace:
@@ -257,6 +282,35 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
     yesterday = as_of.date() - dt.timedelta(days=1)
 
     failing_window = (as_of - 22 * HOUR, as_of - HOUR)
+    node_rows: list = []
+    node_since = stale_since - NODE_TIMELINE_HOURS * HOUR
+    # a separate stream for the per-minute metrics, so they do not shift the story's runs
+    node_rng = random.Random(seed * 1_000_003 + 17)
+    judged_runs: dict[str, int] = {}
+
+    def emit_nodes(job: JobProfile, a_start: dt.datetime, a_end: dt.datetime, result: str | None) -> None:
+        if a_end <= node_since or a_end > stale_since:
+            return
+        idle = job.role == "overprovisioned"
+        if result == "SUCCEEDED":
+            judged_runs[job.job_id] = judged_runs.get(job.job_id, 0) + 1
+        minute = a_start.replace(second=0, microsecond=0)
+        while minute < min(a_end, as_of):
+            for i in range(WORKERS + 1):
+                driver = i == 0
+                cpu = node_rng.uniform(2, 9) if idle else node_rng.uniform(10, 25) if driver else node_rng.uniform(35, 90)
+                mem = node_rng.uniform(12, 30) if idle else node_rng.uniform(45, 85)
+                node_rows.append({
+                    "account_id": ACCOUNT_ID, "workspace_id": WORKSPACE_ID, "cluster_id": job.cluster_id,
+                    "instance_id": f"{job.cluster_id}-{'driver' if driver else f'worker-{i}'}",
+                    "start_time": minute, "end_time": minute + dt.timedelta(minutes=1), "driver": driver,
+                    "cpu_user_percent": round(cpu * 0.8, 2), "cpu_system_percent": round(cpu * 0.2, 2),
+                    "cpu_wait_percent": round(node_rng.uniform(0, 3), 2), "mem_used_percent": round(mem, 2),
+                    "mem_swap_percent": 0.0, "network_sent_bytes": node_rng.randint(10**5, 10**8),
+                    "network_received_bytes": node_rng.randint(10**5, 10**8),
+                    "disk_free_bytes_per_mount_point": {"/": 150 * 10**9, "/local_disk0": 800 * 10**9},
+                    "node_type": "i3.xlarge"})
+            minute += dt.timedelta(minutes=1)
     story_runs: dict[str, list] = {"failing": [], "anomaly": [], "repaired": [], "timeout": []}
 
     def price(sku: str, at: dt.datetime) -> decimal.Decimal:
@@ -293,6 +347,7 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
             keys = job.tasks if n == 0 else job.tasks[job.tasks.index(attempts[0][4]):]
             emit_tasks(job, run_id, keys, a_start, a_end, result, code, failed_task)
             bill(job, run_id, a_start, a_end, job.dbu_per_hour)
+            emit_nodes(job, a_start, a_end, result)
 
     def emit_tasks(job, run_id, keys, a_start, a_end, result, code, failed_task) -> None:
         span = (a_end - a_start) / len(keys)
@@ -416,6 +471,7 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
         "warehouse_name": "observability", "warehouse_type": "PRO", "warehouse_channel": "CURRENT",
         "warehouse_size": "Small", "min_clusters": 1, "max_clusters": 2, "auto_stop_minutes": 10,
         "tags": {"team": "platform"}, "change_time": start - 30 * DAY, "delete_time": None}]
+    tables["system.compute.node_timeline"] = node_rows
     tables["system.compute.node_types"] = [
         {"account_id": ACCOUNT_ID, "node_type": n, "core_count": c, "memory_mb": m, "gpu_count": 0}
         for n, c, m in (("i3.xlarge", 4.0, 31232), ("i3.2xlarge", 8.0, 62464), ("m5d.large", 2.0, 8192))]
@@ -431,9 +487,12 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
         anomaly_job=roles["anomaly"].job_id, anomaly_run=(story_runs["anomaly"] or [""])[0],
         spike_job=spike.job_id, spike_date=yesterday, stale_table=STALE_TABLE, stale_since=stale_since,
         price_change_sku=JOBS_SKU, price_change_at=price_change_at,
-        etl_blocked=etl[1]["blocked"], daily_list_cost={d.isoformat(): float(c) for d, c in sorted(daily_cost.items())},
+        etl_blocked=etl[1]["blocked"], overprovisioned_job=roles["overprovisioned"].job_id, daily_list_cost={d.isoformat(): float(c) for d, c in sorted(daily_cost.items())},
     )
     _check_story(story, roles)
+    if judged_runs.get(story.overprovisioned_job, 0) < 3:
+        raise ValueError(f"could not place 3 successful over-provisioned runs of job {story.overprovisioned_job} "
+                         f"with node timeline (try another --seed)")
     return Workspace(as_of=as_of, seed=seed, jobs=profiles + platform, tables=tables, stale_tail=stale_tail,
                      payloads=payloads, labels=labels, etl_processes=etl, story=story)
 

@@ -9,9 +9,10 @@
 -- minutes of that cluster whose start_time falls inside [first_start_time, last_end_time] of
 -- the run. A cluster used by another job run in an overlapping window (an all-purpose cluster)
 -- cannot be split per run: the row keeps the whole cluster's minutes, says so in `note` and
--- counts the other runs in shared_with_runs. A run with no cluster id is serverless (no node
--- timeline exists); a cluster id without timeline minutes is reported as no_node_timeline.
--- Nothing is invented: those rows carry NULL metrics.
+-- counts the other runs in shared_with_runs. A run whose task slices carry no cluster id is
+-- serverless (no node timeline exists); a run with no task slice in bronze yet (a late or broken
+-- job_task_run_timeline flow) is no_task_timeline, not guessed serverless; a cluster id without
+-- timeline minutes is no_node_timeline. Nothing is invented: those rows carry NULL metrics.
 --
 -- Cost model: reads the runs ended since (newest window_end - lookback_hours) plus running
 -- ones, their task slices, and node_timeline only inside those runs' windows (range join on
@@ -29,19 +30,22 @@ USING (
     CROSS JOIN bounds AS b
     WHERE r.last_end_time IS NULL OR r.last_end_time > b.since OR r.outcome = 'running'
   ),
-  run_clusters AS (
+  -- one row per task slice of the runs; explode_outer keeps slices whose compute_ids are empty
+  run_task_compute AS (
     SELECT DISTINCT tc.workspace_id, tc.job_id, tc.run_id, tc.cluster_id
     FROM (
-      SELECT workspace_id, job_id, job_run_id AS run_id, explode(compute_ids) AS cluster_id
+      SELECT workspace_id, job_id, job_run_id AS run_id, explode_outer(compute_ids) AS cluster_id
       FROM IDENTIFIER(:catalog || '.' || :bronze_schema || '.job_task_run_timeline')
     ) AS tc
     JOIN runs AS r ON r.workspace_id = tc.workspace_id AND r.job_id = tc.job_id AND r.run_id = tc.run_id
-    WHERE tc.cluster_id IS NOT NULL
   ),
+  run_clusters AS (SELECT * FROM run_task_compute WHERE cluster_id IS NOT NULL),
+  runs_with_tasks AS (SELECT DISTINCT workspace_id, job_id, run_id FROM run_task_compute),
   run_windows AS (
-    SELECT r.*, rc.cluster_id
+    SELECT r.*, rc.cluster_id, rt.run_id IS NOT NULL AS has_task_slices
     FROM runs AS r
     LEFT JOIN run_clusters AS rc ON rc.workspace_id = r.workspace_id AND rc.run_id = r.run_id AND rc.job_id = r.job_id
+    LEFT JOIN runs_with_tasks AS rt ON rt.workspace_id = r.workspace_id AND rt.run_id = r.run_id AND rt.job_id = r.job_id
   ),
   -- node_timeline, one row per instance-minute; bronze may hold duplicates of a minute
   minutes AS (
@@ -106,10 +110,13 @@ USING (
   )
   SELECT
     w.workspace_id, w.job_id, w.run_id, w.cluster_id,
-    CASE WHEN w.cluster_id IS NULL THEN 'serverless'
+    CASE WHEN w.cluster_id IS NULL AND NOT w.has_task_slices THEN 'no_task_timeline'
+         WHEN w.cluster_id IS NULL THEN 'serverless'
          WHEN m.node_minutes IS NULL THEN 'no_node_timeline'
          ELSE 'classic' END AS compute_kind,
-    CASE WHEN w.cluster_id IS NULL THEN 'No classic cluster in the task compute_ids: serverless compute has no node timeline'
+    CASE WHEN w.cluster_id IS NULL AND NOT w.has_task_slices
+           THEN 'No job_task_run_timeline slice for this run in bronze yet: its compute is unknown'
+         WHEN w.cluster_id IS NULL THEN 'No classic cluster in the task compute_ids: serverless compute has no node timeline'
          WHEN m.node_minutes IS NULL THEN 'No node_timeline minutes for this cluster in the run window'
          WHEN COALESCE(s.shared_with_runs, 0) > 0 THEN concat('Cluster shared with ', s.shared_with_runs,
               ' other run(s) in this window: metrics are the whole cluster\'s, not this run\'s alone')

@@ -1,6 +1,8 @@
--- Gold compute utilization per job run (issue #19): table and rightsizing view (idempotent).
--- Refreshed by sql/gold/utilization.sql after the run model (sql/gold/job_runs.sql).
--- Parameters (named markers): :catalog, :gold_schema.
+-- Gold compute utilization (issue #19): the per-run table, the rightsizing view and the idle
+-- cluster view (idempotent). The table is refreshed by sql/gold/utilization.sql after the run
+-- model (sql/gold/job_runs.sql); the views are computed when read.
+-- Parameters (named markers): :catalog, :bronze_schema (node_timeline, read by
+--   cluster_idle_stretches), :gold_schema.
 --
 -- Sources (https://docs.databricks.com/aws/en/admin/system-tables/compute): node_timeline has
 -- one row per instance and minute (cluster_id, instance_id, start_time, end_time, driver,
@@ -13,7 +15,7 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.job_r
   job_id                  STRING,
   run_id                  STRING,
   cluster_id              STRING    COMMENT 'A classic cluster of the run (task compute_ids); NULL when the run had none',
-  compute_kind            STRING    COMMENT 'classic | no_node_timeline | serverless',
+  compute_kind            STRING    COMMENT 'classic | no_node_timeline | serverless | no_task_timeline',
   note                    STRING    COMMENT 'Why metrics are missing or shared; NULL for a classic run with its own cluster',
   window_start            TIMESTAMP COMMENT 'job_runs.first_start_time',
   window_end              TIMESTAMP COMMENT 'job_runs.last_end_time (now while running)',
@@ -56,4 +58,50 @@ SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'job_rightsizi
   || 'WHERE compute_kind = \'classic\' AND outcome IN (\'succeeded\', \'repaired\') '
   || 'AND window_end > current_timestamp() - INTERVAL 30 DAYS '
   || 'GROUP BY workspace_id, job_id';
+EXECUTE IMMEDIATE util_view_sql;
+
+-- Idle clusters: stretches of consecutive minutes in which EVERY node of a classic cluster
+-- (driver included) ran under 5 % CPU (cpu_user_percent + cpu_system_percent): compute that
+-- was paid for and did nothing, e.g. an all-purpose cluster waiting for its auto-termination or
+-- a job cluster blocked on an external system. Per run (job_run_utilization) such minutes only
+-- lower an average; here they are whole stretches, attributed to the cluster, not to a run.
+-- Read straight from bronze node_timeline (one row per instance and minute, per
+-- https://docs.databricks.com/aws/en/admin/system-tables/compute; serverless has none), so
+-- all-purpose clusters no job ran on count too. Duplicate bronze minutes: the latest ingestion
+-- wins (max_by ... bronze_ingestion_timestamp, as utilization.sql). A node-minute with NULL CPU
+-- is not idle (nothing is invented), and a minute with no row at all ends a stretch: a gap in
+-- the timeline is no evidence of idleness. Gaps and islands: the idle minutes of a cluster,
+-- numbered in time order, keep (minute index - row number) constant exactly while consecutive.
+-- Only stretches of at least 30 minutes over the last 30 days (a stretch crossing that bound is
+-- cut at it; an ongoing one ends at its newest minute in bronze). The 5 % level and the
+-- 30 minutes are fixed here: a view body cannot take parameters.
+-- Columns: stretch_start, stretch_end (end of the last idle minute), idle_minutes, max_nodes /
+-- min_nodes (instances per minute, driver included), idle_node_minutes (sum of the nodes of
+-- every idle minute: what was wasted), peak_cpu_percent (highest node-minute in the stretch).
+DECLARE OR REPLACE VARIABLE util_bronze STRING;
+SET VAR util_bronze = '`' || replace(:catalog, '`', '``') || '`.`' || replace(:bronze_schema, '`', '``') || '`.';
+SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'cluster_idle_stretches AS '
+  || 'WITH node_minutes AS ('
+  || 'SELECT workspace_id, cluster_id, instance_id, start_time, '
+  || 'max_by(struct(cpu_user_percent, cpu_system_percent), bronze_ingestion_timestamp) AS m '
+  || 'FROM ' || util_bronze || 'node_timeline '
+  || 'WHERE start_time > current_timestamp() - INTERVAL 30 DAYS '
+  || 'GROUP BY workspace_id, cluster_id, instance_id, start_time), '
+  || 'cluster_minutes AS ('
+  || 'SELECT workspace_id, cluster_id, unix_seconds(start_time) DIV 60 AS minute_index, '
+  || 'count(DISTINCT instance_id) AS nodes, '
+  || 'max(m.cpu_user_percent + m.cpu_system_percent) AS peak_cpu_percent, '
+  || 'min(CASE WHEN m.cpu_user_percent + m.cpu_system_percent < 5 THEN 1 ELSE 0 END) AS all_idle '
+  || 'FROM node_minutes GROUP BY workspace_id, cluster_id, unix_seconds(start_time) DIV 60), '
+  || 'idle_minutes AS ('
+  || 'SELECT workspace_id, cluster_id, minute_index, nodes, peak_cpu_percent, '
+  || 'minute_index - row_number() OVER (PARTITION BY workspace_id, cluster_id ORDER BY minute_index) AS island '
+  || 'FROM cluster_minutes WHERE all_idle = 1) '
+  || 'SELECT workspace_id, cluster_id, '
+  || 'timestamp_seconds(min(minute_index) * 60) AS stretch_start, '
+  || 'timestamp_seconds((max(minute_index) + 1) * 60) AS stretch_end, '
+  || 'count(*) AS idle_minutes, CAST(max(nodes) AS INT) AS max_nodes, CAST(min(nodes) AS INT) AS min_nodes, '
+  || 'sum(nodes) AS idle_node_minutes, max(peak_cpu_percent) AS peak_cpu_percent '
+  || 'FROM idle_minutes GROUP BY workspace_id, cluster_id, island '
+  || 'HAVING count(*) >= 30';
 EXECUTE IMMEDIATE util_view_sql;

@@ -30,6 +30,7 @@ from pyspark.sql import types as T
 
 from notebook_loader import REPO_ROOT, load_notebook
 from sqlharness import run_sql, run_sql_file, split_statements
+from test_analytics_support import create_bronze_table
 
 EXPORT = os.path.join(os.path.dirname(__file__), "dashboard_definitions.json")
 with open(EXPORT, encoding="utf-8") as fh:
@@ -266,6 +267,40 @@ def bronze_fixtures(spark) -> None:
                              {"id": "b", "bronze_ingestion_timestamp": NOW - dt.timedelta(hours=30 + 20 * k)}])
 
 
+def utilization_fixtures(spark) -> None:
+    """The rightsizing page: bronze node_timeline (documented schema) with two idle stretches,
+    then sql/gold/utilization_setup.sql (job_run_utilization and its two views) and per-run
+    utilization rows of the fixture jobs (a multi-node job that idles, a single-node one, a
+    multi-node one on a shared cluster)."""
+    minute = dt.timedelta(minutes=1)
+
+    def node_minutes(ws, cluster, start, minutes, workers, cpu):
+        return [{"workspace_id": ws, "cluster_id": cluster, "instance_id": f"{cluster}-{i}", "start_time": start + m * minute,
+                 "end_time": start + (m + 1) * minute, "driver": i == 0, "node_type": "m5.xlarge",
+                 "cpu_user_percent": cpu * 0.8, "cpu_system_percent": cpu * 0.2, "mem_used_percent": 20.0}
+                for m in range(minutes) for i in range(workers + 1)]
+
+    create_bronze_table(spark, f"{CATALOG}.{BRONZE}", "system.compute.node_timeline",
+                        node_minutes("1001", "0101-idle-a", at(2, 4), 45, 2, 1.0)
+                        + node_minutes("2002", "0202-idle-b", at(1, 8), 30, 0, 2.0)
+                        + node_minutes("1001", "0303-busy", at(1, 8), 40, 2, 70.0))
+    run_sql_file(spark, "sql/gold/utilization_setup.sql", {"catalog": CATALOG, "bronze_schema": BRONZE, "gold_schema": GOLD})
+
+    def run(ws, job, run_id, n, cluster, nodes, cpu, peak, mem, driver_cpu, shared=0):
+        return {"workspace_id": ws, "job_id": job, "run_id": run_id, "cluster_id": cluster, "compute_kind": "classic",
+                "window_start": at(n, 2), "window_end": at(n, 3), "outcome": "succeeded", "node_minutes": 60 * nodes,
+                "max_nodes": nodes, "min_nodes": nodes, "worker_node_type": "m5.xlarge", "avg_cpu_percent": cpu,
+                "peak_cpu_percent": peak, "avg_mem_used_percent": mem, "peak_mem_used_percent": mem + 5,
+                "driver_avg_cpu_percent": driver_cpu, "shared_with_runs": shared, "refreshed_at": NOW}
+
+    insert(spark, f"{CATALOG}.{GOLD}.job_run_utilization", [
+        run("1001", "11", "r0", 1, "c-11", 5, 6.0, 12.0, 20.0, 40.0),
+        run("1001", "11", "r3", 2, "c-11", 5, 8.0, 14.0, 22.0, 45.0),
+        run("1001", "12", "r1", 1, "c-12", 1, 35.0, 60.0, 50.0, 35.0),
+        run("2002", "21", "r2", 1, "c-shared", 3, 25.0, 55.0, 40.0, 10.0, shared=1),
+    ])
+
+
 @pytest.fixture(scope="module")
 def platform(spark):
     for schema in (GOLD, BRONZE, ETL, MLOPS):
@@ -276,6 +311,7 @@ def platform(spark):
         etl_fixtures(spark)
         mlops_fixtures(spark)
         bronze_fixtures(spark)
+        utilization_fixtures(spark)
         yield spark
     finally:
         for schema in (GOLD, BRONZE, ETL, MLOPS):
@@ -371,3 +407,23 @@ def test_health_scores_take_the_latest_score_per_job(platform):
     rows = platform.sql(dataset["sql"], args=parameter_values(dataset["parameters"])).collect()
     assert sorted((r["job_id"], r["health_score"], r["score_band"]) for r in rows) == [
         ("11", 95.0, "90-100"), ("12", 62.5, "50-74"), ("21", 21.0, "0-24")]
+
+
+def test_rightsizing_page_datasets(platform):
+    """The table lists every job of job_rightsizing, the chart only the multi-node ones by
+    lowest peak CPU; idle stretches are the clusters whose every node idled 30+ minutes."""
+    dashboard = next(d for d in DEFINITIONS["dashboards"] if d["id"] == "cost")
+
+    def rows(name):
+        dataset = next(ds for ds in dashboard["datasets"] if ds["name"] == name)
+        return platform.sql(dataset["sql"], args=parameter_values(dataset["parameters"])).collect()
+
+    jobs = {r["job_id"]: r for r in rows("rightsizing_jobs")}
+    assert set(jobs) == {"11", "12", "21"}
+    assert (jobs["11"]["job_name"], jobs["11"]["runs"], jobs["11"]["max_nodes"]) == ("nightly_etl", 2, 5)
+    assert jobs["11"]["peak_cpu_percent"] == pytest.approx(14.0) and jobs["11"]["driver_minus_worker_cpu"] == pytest.approx(35.5)
+    assert jobs["21"]["shared_runs"] == 1
+    lowest = [(r["job_id"], r["multi_node_cpu_rank"]) for r in sorted(rows("rightsizing_lowest_cpu"), key=lambda r: r["multi_node_cpu_rank"])]
+    assert lowest == [("11", 1), ("21", 2)]
+    idle = sorted((r["cluster_id"], r["idle_minutes"], r["max_nodes"], r["idle_node_minutes"]) for r in rows("idle_clusters"))
+    assert idle == [("0101-idle-a", 45, 3, 135), ("0202-idle-b", 30, 1, 30)]

@@ -129,7 +129,7 @@ def empty_platform(spark):
 
         spark.sql(f"CREATE TABLE {schema}.job_runs ({JOB_RUNS_CONTRACT}) USING DELTA")
     setup_gold(spark, schema)
-    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(gold_schema=schema))
+    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(gold_schema=schema, bronze_schema=schema))
     setup_etl(spark, schema)
     yield schema
     spark.sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

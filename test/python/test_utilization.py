@@ -1,5 +1,6 @@
-"""Gold job_run_utilization, the job_rightsizing view and the job_overprovisioned alert
-(sql/gold/utilization_setup.sql, utilization.sql; the alert sql/alerts/job_overprovisioned.sql) on real Spark + Delta.
+"""Gold job_run_utilization, the job_rightsizing and cluster_idle_stretches views and the
+job_overprovisioned alert (sql/gold/utilization_setup.sql, utilization.sql; the alert
+sql/alerts/job_overprovisioned.sql) on real Spark + Delta.
 
 Bronze node_timeline / node_types / job_task_run_timeline come from the documented schemas
 (system_table_schemas.json). gold job_runs is the run model of sql/gold/setup.sql (helper C);
@@ -64,7 +65,9 @@ def _minutes(cluster, start, minutes, workers, cpu, mem, node_type="m5.xlarge", 
 def platform(spark, fresh_schema):
     s = fresh_schema
     _job_runs(spark, s)
-    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(gold_schema=s))
+    # the idle-cluster view reads bronze node_timeline: it must exist (rows are appended below)
+    create_bronze_table(spark, s, "system.compute.node_timeline")
+    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(bronze_schema=s, gold_schema=s))
     t0 = NOW - dt.timedelta(hours=6)
     create_bronze_table(spark, s, "system.compute.node_types", [
         {"account_id": "a", "node_type": "m5.xlarge", "core_count": 4.0, "memory_mb": 16384, "gpu_count": 0}])
@@ -76,6 +79,8 @@ def platform(spark, fresh_schema):
     _run(spark, s, "resize", "r1", t0, 10)
     # serverless: no cluster id
     _run(spark, s, "serverless", "s1", t0, 10)
+    # no task slice in bronze yet (late or broken flow): compute unknown, not serverless
+    _run(spark, s, "late", "l1", t0, 10)
     # shared all-purpose cluster: two jobs overlapping on c-shared, both idle
     _run(spark, s, "shared_a", "sa1", t0, 10)
     _run(spark, s, "shared_b", "sb1", t0 + 5 * MIN, 10)
@@ -115,6 +120,9 @@ def test_utilization_per_run(spark, platform):
     assert (resize.min_nodes, resize.max_nodes) == (2, 4)
     assert serverless.compute_kind == "serverless" and serverless.cluster_id is None
     assert serverless.avg_cpu_percent is None and serverless.node_minutes is None and "serverless" in serverless.note
+    late = rows["l1"]
+    assert (late.compute_kind, late.cluster_id, late.node_minutes) == ("no_task_timeline", None, None)
+    assert "unknown" in late.note
     for run_id in ("sa1", "sb1"):
         assert rows[run_id].shared_with_runs == 1 and "shared" in rows[run_id].note
 
@@ -143,3 +151,29 @@ def test_a_second_refresh_touches_only_new_runs(spark, platform):
     assert set(third) == set(first) | {"b2"}
     assert third["b2"].avg_cpu_percent == pytest.approx(40.0)
     assert {k: third[k].refreshed_at for k in first} == {k: v.refreshed_at for k, v in first.items()}
+
+
+def test_idle_stretches_of_at_least_30_minutes_where_every_node_idles(spark, platform):
+    """Gaps and islands over node_timeline: only c-idle's 40 idle minutes show. The fixture's
+    clusters do not: c-shared idles 15 minutes only, the others are busy."""
+    t1 = NOW - dt.timedelta(hours=3)
+    rows = _minutes("c-idle", t1, 40, 2, 2.0, 10.0)  # 40 minutes, driver + 2 workers under 5 %
+    # minute 40: one worker busy, the rest idle: not every node idles, the stretch ends
+    rows += [dict(r, cpu_user_percent=40.0) if r["instance_id"] == "c-idle-1" else r
+             for r in _minutes("c-idle", t1 + 40 * MIN, 1, 2, 2.0, 10.0)]
+    rows += _minutes("c-idle", t1 + 41 * MIN, 10, 2, 2.0, 10.0)  # idle again, 10 minutes: too short
+    # an older ingestion of minute 5 said the driver was busy: the latest ingestion wins
+    old = dt.datetime.now() - dt.timedelta(days=1)
+    rows += [dict(r, cpu_user_percent=90.0, bronze_ingestion_timestamp=old)
+             for r in _minutes("c-idle", t1 + 5 * MIN, 1, 2, 2.0, 10.0) if r["driver"]]
+    rows += _minutes("c-short", t1, 20, 1, 1.0, 10.0)  # 20 idle minutes: under 30, not shown
+    rows += _minutes("c-hot", t1, 50, 3, 40.0, 60.0)  # busy
+    rows += _minutes("c-old", NOW - dt.timedelta(days=31), 40, 1, 1.0, 10.0)  # idle, but before the 30 days
+    create_bronze_table(spark, platform, "system.compute.node_timeline", rows)
+
+    got = [r.asDict() for r in run_sql(spark, f"SELECT * FROM {platform}.cluster_idle_stretches")]
+    assert got == [{
+        "workspace_id": "1", "cluster_id": "c-idle", "stretch_start": t1, "stretch_end": t1 + 40 * MIN,
+        "idle_minutes": 40, "max_nodes": 3, "min_nodes": 3, "idle_node_minutes": 120,
+        "peak_cpu_percent": pytest.approx(2.0),
+    }]
