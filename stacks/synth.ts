@@ -95,8 +95,11 @@ export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: 
   removeAbandonedStaging();
   const staging = openStaging();
   try {
-    const { app, environments } = buildApp({ ...options, outdir: staging });
-    app.synth();
+    const { environments } = withoutTokenCreationStacks(options.env ?? process.env, () => {
+      const built = buildApp({ ...options, outdir: staging });
+      built.app.synth();
+      return built;
+    });
     // The policy pack reads what Terraform will read, and runs before publishing so a violation
     // leaves the previous output, and what CI would plan from it, untouched.
     const audit = auditStacksDir(path.join(staging, "stacks"), environments);
@@ -117,8 +120,42 @@ function publish(staging: string, outdir: string): string[] {
     fs.mkdirSync(to, { recursive: true });
     // Assets are content-addressed directories: clear them so stale versions do not pile up.
     for (const entry of SYNTHESIZED_ENTRIES) fs.rmSync(path.join(to, entry), { recursive: true, force: true });
+    for (const entry of fs.readdirSync(from)) move(path.join(from, entry), path.join(to, entry));
+  }
+  move(path.join(staging, "manifest.json"), path.join(outdir, "manifest.json"));
+  return stacks;
+}
+
+/** A rename when staging and output share a filesystem (then nothing is copied or deleted twice), else a copy. */
+function move(from: string, to: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
     fs.cpSync(from, to, { recursive: true });
   }
-  fs.copyFileSync(path.join(staging, "manifest.json"), path.join(outdir, "manifest.json"));
-  return stacks;
+}
+
+/**
+ * cdktf records a full creation stack for every token and nested-block reference it makes
+ * (cdktf/lib/tokens/private/stack-trace.js: Error.captureStackTrace on a plain object, with an
+ * unlimited Error.stackTraceLimit), only to print it if that token later fails to resolve. The
+ * provider classes make dozens per resource, and formatting them was the largest single cost of
+ * a synth after module loading (#17). While the app is built and synthesized, traces captured on
+ * objects that are not Errors format as empty; real errors keep theirs, and the hook is removed
+ * afterwards. DBX_SYNTH_TOKEN_STACKS=1 keeps every trace, to debug a token that fails to resolve.
+ */
+function withoutTokenCreationStacks<T>(env: NodeJS.ProcessEnv, build: () => T): T {
+  if (env.DBX_SYNTH_TOKEN_STACKS === "1") return build();
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
+    if (!(error instanceof Error)) return "";
+    if (previous) return previous(error, frames);
+    return [`${error.name}: ${error.message}`, ...frames.map((f) => `    at ${f}`)].join("\n");
+  };
+  try {
+    return build();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
 }

@@ -186,7 +186,8 @@ describe("GitHub Actions: .github/workflows/terraform.yml", () => {
 
   test("build runs npm ci, npm test and synth, and derives the stack lists from manifest.json", () => {
     expect(indexOf(jobs.build.steps, /^npm ci$/)).toBeLessThan(indexOf(jobs.build.steps, /^npm test$/));
-    expect(indexOf(jobs.build.steps, /^npm test$/)).toBeLessThan(indexOf(jobs.build.steps, /^npm run synth -- --strict$/));
+    expect(indexOf(jobs.build.steps, /^npm test$/)).toBeLessThan(indexOf(jobs.build.steps, /^npm run typecheck$/));
+    expect(indexOf(jobs.build.steps, /^npm run typecheck$/)).toBeLessThan(indexOf(jobs.build.steps, /^npm run synth -- --strict$/));
     expect(scriptsOf(jobs.build.steps)).toContain("ci-guard -- stacks cdktf.out --github-output");
   });
 
@@ -288,7 +289,8 @@ describe("Azure Pipelines: azure-pipelines.yml", () => {
   test("build runs npm ci, npm test, synth and publishes the stack lists", () => {
     const steps = stage("Build").jobs[0].steps;
     expect(indexOf(steps, /^npm ci$/)).toBeLessThan(indexOf(steps, /^npm test$/));
-    expect(indexOf(steps, /^npm test$/)).toBeLessThan(indexOf(steps, /^npm run synth -- --strict$/));
+    expect(indexOf(steps, /^npm test$/)).toBeLessThan(indexOf(steps, /^npm run typecheck$/));
+    expect(indexOf(steps, /^npm run typecheck$/)).toBeLessThan(indexOf(steps, /^npm run synth -- --strict$/));
     expect(steps.find((s: any) => s.name === "stacks").script).toContain("ci-guard -- stacks cdktf.out --ado");
   });
 

@@ -284,6 +284,18 @@ describe("synthesis: nothing half-written, no staging left, stale output removed
     expect(ownStaging()).toEqual([]);
   });
 
+  test("without cdktf's token creation stacks (#17) the output is byte-identical, and the stack-trace hook is removed after", () => {
+    const withStacks = tempDir("dbx-hostile-stacks-");
+    const previous = Error.prepareStackTrace;
+    synthesize({ projectRoot: PROJECT_ROOT, outdir: withStacks, env: { DBX_SYNTH_TOKEN_STACKS: "1" } });
+    expect(Error.prepareStackTrace).toBe(previous);
+    for (const env of stacks) {
+      const read = (dir: string) => fs.readFileSync(path.join(dir, "stacks", env, "cdk.tf.json"), "utf8");
+      expect(read(outdir)).toBe(read(withStacks));
+    }
+    expect(new Error("still traced").stack).toMatch(/^Error: still traced\n\s+at /);
+  });
+
   test("every stack requires the pinned Terraform minor release or later (#13 item 2)", () => {
     expect(fs.readFileSync(path.join(PROJECT_ROOT, ".terraform-version"), "utf8").trim()).toBe("1.11.4");
     expect(requiredTerraformVersion(PROJECT_ROOT)).toBe("~> 1.11");
