@@ -38,7 +38,7 @@ dist=()
 [[ "$workers" -gt 0 ]] && dist=(-n "$workers" --dist loadfile)
 echo "[test-spark] pytest test/python: ${#files[@]} files on ${workers} worker(s)"
 start=$(date +%s)
-.venv/bin/python -m pytest "${files[@]}" "${dist[@]}" -q --basetemp="$work/tmp" "$@"
+.venv/bin/python -m pytest "${files[@]}" "${dist[@]}" -q --basetemp="$work/tmp" --durations=40 "$@"
 rc=$?
 if [[ $rc -eq 5 ]]; then
   echo "[test-spark] ERROR: pytest collected no tests" >&2
