@@ -82,6 +82,10 @@ export interface AnalyticsProps {
   readonly alerts?: readonly AnalyticsAlertSpec[];
   /** The `job_overprovisioned` alert's thresholds besides its CPU `threshold`. */
   readonly overprovisioned: { readonly memoryPercent: number; readonly minRuns: number };
+  /** Idle stretches of gold `cluster_idle_stretches`: every node under `cpuPercent` CPU (user + system) for at least `minMinutes` minutes. */
+  readonly idleClusters: { readonly cpuPercent: number; readonly minMinutes: number };
+  /** `driver_bound` of gold `job_rightsizing`: multi-node, avg driver CPU >= `driverCpuPercent`, avg worker CPU < `workerCpuPercent`. */
+  readonly driverBound: { readonly driverCpuPercent: number; readonly workerCpuPercent: number };
 }
 
 /** SQL files deployed as workspace files (SQL file tasks and the notebooks' queries), by task role. */
@@ -178,7 +182,19 @@ export class Analytics extends Construct {
       sqlTask("gold_job_task_runs", "jobTaskRuns", L, ["setup_gold"]),
       sqlTask("gold_pipeline_updates", "pipelineUpdates", L, ["gold_usage_priced"]),
       sqlTask("gold_daily_cost", "dailyCost", { ...pick(names, "catalog", "gold_schema"), lookback_hours: lookback }, ["gold_usage_priced"]),
-      sqlTask("utilization_setup", "utilizationSetup", pick(names, "catalog", "bronze_schema", "gold_schema"), ["setup_gold"]),
+      // The thresholds are baked into the views as literals at each run (a view takes no parameters).
+      sqlTask(
+        "utilization_setup",
+        "utilizationSetup",
+        {
+          ...pick(names, "catalog", "bronze_schema", "gold_schema"),
+          driver_cpu_percent: String(props.driverBound.driverCpuPercent),
+          worker_cpu_percent: String(props.driverBound.workerCpuPercent),
+          idle_cpu_percent: String(props.idleClusters.cpuPercent),
+          idle_min_minutes: String(props.idleClusters.minMinutes),
+        },
+        ["setup_gold"],
+      ),
       sqlTask("utilization", "utilization", L, ["gold_job_runs", "utilization_setup"]),
       sqlTask(
         "job_health_scores",

@@ -158,6 +158,18 @@ describe("analytics jobs", () => {
     const byKey = Object.fromEntries(tasks.map((t) => [t.task_key, t]));
     expect(byKey.job_health_scores.sql_task!.parameters).toMatchObject({ window_days: "30", as_of: "" });
     expect(byKey.gold_job_runs.sql_task!.parameters).toMatchObject({ lookback_hours: String(configs.dev.observability!.goldLookbackHours ?? 24) });
+    // the rightsizing views' thresholds: dev.yaml's (idle stretches from 15 minutes), resolved
+    const resolved = resolvePlatformSpec(configs.dev, { projectRoot: PROJECT_ROOT }).analytics!;
+    expect(resolved.idleClusters).toEqual({ cpuPercent: 5, minMinutes: 15 });
+    expect(byKey.utilization_setup.sql_task!.parameters).toEqual({
+      catalog: expect.any(String),
+      bronze_schema: expect.any(String),
+      gold_schema: expect.any(String),
+      idle_cpu_percent: String(resolved.idleClusters.cpuPercent),
+      idle_min_minutes: String(resolved.idleClusters.minMinutes),
+      driver_cpu_percent: String(resolved.driverBound.driverCpuPercent),
+      worker_cpu_percent: String(resolved.driverBound.workerCpuPercent),
+    });
     expect(refresh.schedule.pause_status).toBe("PAUSED");
     expect(job("prod", "Observability Analytics Refresh").schedule.pause_status).toBe("UNPAUSED");
   });
@@ -279,6 +291,19 @@ describe("observability config errors", () => {
     const problems = problemsOf(text).join("\n");
     expect(problems).toContain("observability.orchestratorFailureDestinations: at most 3 destinations per job event");
     expect(problems).toContain('observability.alerts[4].name: duplicate alert "failed_job_runs": give one a distinct name');
+  });
+
+  test.each<[string, string, string]>([
+    ["idleClusters: { cpuPercent: 0, minMinutes: 30 }", "observability.idleClusters.cpuPercent", "too small: expected number to be >0, got 0"],
+    ["idleClusters: { cpuPercent: 120, minMinutes: 30 }", "observability.idleClusters.cpuPercent", "too big: expected number to be <=100, got 120"],
+    ["idleClusters: { cpuPercent: 5, minMinutes: 7.5 }", "observability.idleClusters.minMinutes", "expected int, got 7.5"],
+    ["idleClusters: { cpuPercent: 5, minMinutes: 1441 }", "observability.idleClusters.minMinutes", "too big: expected number to be <=1440, got 1441"],
+    ["driverBound: { driverCpuPercent: 170, workerCpuPercent: 20 }", "observability.driverBound.driverCpuPercent", "too big: expected number to be <=100, got 170"],
+    ["driverBound: { driverCpuPercent: 70, workerCpuPercent: low }", "observability.driverBound.workerCpuPercent", 'expected number, got "low"'],
+  ])("a rightsizing threshold out of range is refused, naming file and field: %s", (replacement, field, message) => {
+    const find = replacement.startsWith("idle") ? "idleClusters: { cpuPercent: 5, minMinutes: 30 }" : "driverBound: { driverCpuPercent: 70, workerCpuPercent: 20 }";
+    expect(PROD).toContain(find);
+    expect(problemsOf(PROD.replace(find, replacement))).toEqual([`environments/prod.yaml: ${field}: ${message}`]);
   });
 
   test("an alert whose destinations are all disabled notifies nobody: refused", () => {

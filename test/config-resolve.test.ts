@@ -40,6 +40,25 @@ describe("resolvePlatformSpec", () => {
     expect(resolve(partial).analytics).toMatchObject({ goldLookbackHours: 6, overprovisioned: { memoryPercent: 40, minRuns: 7 } });
   });
 
+  test("the idle-cluster and driver-bound thresholds: the file's values, else the defaults", () => {
+    expect(resolve(configs.dev).analytics).toMatchObject({ idleClusters: { cpuPercent: 5, minMinutes: 15 }, driverBound: { driverCpuPercent: 70, workerCpuPercent: 20 } });
+    const bare = variant("dev", (c) => {
+      delete c.observability!.idleClusters;
+      delete c.observability!.driverBound;
+    });
+    expect(resolve(bare).analytics).toMatchObject({ idleClusters: { cpuPercent: 5, minMinutes: 30 }, driverBound: { driverCpuPercent: 70, workerCpuPercent: 20 } });
+    const partial = variant("dev", (c) => {
+      c.observability!.idleClusters = { cpuPercent: 2.5 };
+      c.observability!.driverBound = { workerCpuPercent: 10 };
+    });
+    expect(resolve(partial).analytics).toMatchObject({ idleClusters: { cpuPercent: 2.5, minMinutes: 30 }, driverBound: { driverCpuPercent: 70, workerCpuPercent: 10 } });
+    const explicit = variant("prod", (c) => {
+      c.observability!.idleClusters = { cpuPercent: 10, minMinutes: 60 };
+      c.observability!.driverBound = { driverCpuPercent: 80, workerCpuPercent: 15 };
+    });
+    expect(resolve(explicit).analytics).toMatchObject({ idleClusters: { cpuPercent: 10, minMinutes: 60 }, driverBound: { driverCpuPercent: 80, workerCpuPercent: 15 } });
+  });
+
   test("returns a frozen spec and leaves the configuration it was given mutable", () => {
     const c = structuredClone(configs.dev);
     const spec = resolve(c);

@@ -213,7 +213,9 @@ function cost(d: DashboardBuilder, read: (f: string) => string): DashboardBuilde
     );
 
   // Compute utilization (gold job_rightsizing and cluster_idle_stretches, from node_timeline).
-  const idleDescription = "Stretches of 30 or more consecutive minutes in which every node of the cluster stayed under 5 % CPU (user + system), last 30 days";
+  // The levels are the environment's (observability.idleClusters), baked into the view: not known here.
+  const idleDescription =
+    "Stretches of consecutive minutes in which every node of the cluster stayed under the environment's idle CPU level (user + system), at least its minimum length, last 30 days (observability.idleClusters; by default under 5 % for 30 minutes)";
   d.page("rightsizing", "Rightsizing")
     .row(2, [dateFilter(), 3], [workspaceFilter(), 3])
     .row(
@@ -228,7 +230,7 @@ function cost(d: DashboardBuilder, read: (f: string) => string): DashboardBuilde
         {
           type: "table",
           title: "Job rightsizing signals",
-          description: "Successful classic runs of the last 30 days; CPU is user + system %, over workers (the driver on single-node clusters). Driver minus worker CPU well above 0: driver-bound. Shared runs: metrics are the whole shared cluster's.",
+          description: "Successful classic runs of the last 30 days; CPU is user + system %, over workers (the driver on single-node clusters). Driver-bound: more than one node, a busy driver and idle workers (observability.driverBound; by default driver at least 70 %, workers under 20 %). Shared runs: metrics are the whole shared cluster's.",
           dataset: rightsizingJobs,
           columns: [
             field("job_name", "Job"),
@@ -239,6 +241,7 @@ function cost(d: DashboardBuilder, read: (f: string) => string): DashboardBuilde
             field("peak_cpu_percent", "Peak CPU %"),
             field("peak_mem_used_percent", "Peak memory %"),
             field("driver_minus_worker_cpu", "Driver minus worker CPU"),
+            field("driver_bound", "Driver-bound"),
             field("shared_runs", "Shared runs"),
           ],
           orderBy: { column: "peak_cpu_percent", direction: "ASC" },

@@ -1,6 +1,6 @@
 // Prints the parts of an environment file the simulation needs, as JSON on stdout:
-// the alerts (kind, threshold), the over-provisioning thresholds and the served models (name,
-// template, features).
+// the alerts (kind, threshold), the over-provisioning, idle-cluster and driver-bound thresholds
+// and the served models (name, template, features).
 //   node scripts/simulate/config.mjs environments/dev.yaml
 // Read with the project's own YAML parser; ${VAR:default} placeholders are not expanded
 // because none of the fields read here may carry one.
@@ -37,6 +37,9 @@ console.log(
   JSON.stringify({
     // the job_overprovisioned thresholds besides its CPU threshold; run.py applies resolve.ts's defaults
     overprovisioned: doc?.observability?.overprovisioned ?? {},
+    // the rightsizing views' thresholds (sql/gold/utilization_setup.sql); run.py applies resolve.ts's defaults
+    idleClusters: doc?.observability?.idleClusters ?? {},
+    driverBound: doc?.observability?.driverBound ?? {},
     alerts: alerts.map((a) => ({ kind: a.kind, name: a.name ?? a.kind, threshold: a.threshold, destinations: a.destinations ?? [], retriggerMinutes: a.retriggerMinutes ?? 0 })),
     models: models.map((m) => ({ name: m.name, model: m.model, version: m.version ?? null, template: m.template, features: m.features })),
   }),

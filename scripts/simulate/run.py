@@ -197,12 +197,23 @@ def gold_refresh_files() -> list:
     return [f for f in GOLD_REFRESH if f in present] + extra + list(ANALYTICS)
 
 
+def rightsizing_params(config: dict) -> dict:
+    """sql/gold/utilization_setup.sql's thresholds: the environment file's, else the stack's
+    defaults (stacks/config/resolve.ts: idleClusters cpuPercent 5, minMinutes 30; driverBound
+    driverCpuPercent 70, workerCpuPercent 20)."""
+    idle = config.get("idleClusters") or {}
+    driver = config.get("driverBound") or {}
+    return {"idle_cpu_percent": str(idle.get("cpuPercent", 5)), "idle_min_minutes": str(idle.get("minMinutes", 30)),
+            "driver_cpu_percent": str(driver.get("driverCpuPercent", 70)),
+            "worker_cpu_percent": str(driver.get("workerCpuPercent", 20))}
+
+
 def stage_gold(ctx: Context) -> str:
     from sqlharness import run_sql_file
 
     spark = ctx.spark
     spark.sql(f"CREATE SCHEMA IF NOT EXISTS {ctx.schemas.gold}")
-    p = ctx.params(**GOLD_PARAMS)
+    p = ctx.params(**GOLD_PARAMS, **rightsizing_params(ctx.config))
     files = gold_refresh_files()
     for f in files:
         run_sql_file(spark, f, p)
@@ -395,7 +406,7 @@ def dashboard_parameters(ctx: Context) -> dict:
     dashboard parameters' defaults (every workspace, the simulated window)."""
     m = ctx.config["models"][0]
     _, cols = wsmod.TEMPLATE_COLUMNS[m["template"]]
-    return ctx.params(mlops_schema=ctx.schemas.mlops, workspace_id="All", entity_type="JOB",
+    return ctx.params(mlops_schema=ctx.schemas.mlops, workspace_id="All", entity_type="JOB", job_selection="all",
                       bronze_table="job_run_timeline", domain="lakeflow", model_name=m["name"],
                       processed_table=f"{m['name']}_processed", payload_table=f"{m['name']}_payload",
                       model_id_col=cols["modelId"], granularity="1 day",

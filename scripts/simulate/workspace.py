@@ -93,6 +93,10 @@ STALE_HOURS = 80
 NODE_TIMELINE_HOURS = 24
 #: Workers per job cluster (system.compute.clusters.worker_count), plus one driver.
 WORKERS = 2
+#: An all-purpose cluster of the story that sits idle (every node under 3 % CPU) for
+#: IDLE_MINUTES, ending two hours before the task timeline stops: what cluster_idle_stretches finds.
+IDLE_CLUSTER = "0101-120000-idle-ap"
+IDLE_MINUTES = 50
 
 _DOMAINS = ("sales", "finance", "hr", "marketing", "supply", "crm", "web", "iot", "risk", "ml")
 _VERBS = ("load", "sync", "aggregate", "export", "dedupe", "snapshot", "enrich", "scoring")
@@ -141,6 +145,8 @@ class Story:
     price_change_at: dt.datetime
     etl_blocked: dict
     overprovisioned_job: str = ""
+    idle_cluster: str = IDLE_CLUSTER
+    idle_stretch: tuple = ()  # (start, end) of its idle minutes
     daily_list_cost: dict = field(default_factory=dict)
 
     def expected_alert_keys(self, gold_model: bool = False) -> dict:
@@ -465,12 +471,31 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
     tables["system.lakeflow.pipeline_update_timeline"] = updates
     tables["system.billing.usage"] = usage_t
     tables["system.billing.list_prices"] = _price_rows(price_change_at)
-    tables["system.compute.clusters"] = _cluster_rows(profiles + platform, start)
+    tables["system.compute.clusters"] = _cluster_rows(profiles + platform, start) + [{
+        "account_id": ACCOUNT_ID, "workspace_id": WORKSPACE_ID, "cluster_id": IDLE_CLUSTER, "cluster_name": "shared-analysis",
+        "owned_by": "analyst@example.com", "create_time": start - 30 * DAY, "driver_node_type": "i3.xlarge",
+        "worker_node_type": "i3.xlarge", "worker_count": WORKERS, "auto_termination_minutes": 120, "tags": {"team": "analytics"},
+        "cluster_source": "UI", "dbr_version": "16.4.x-scala2.12", "change_time": start - 30 * DAY,
+        "change_date": (start - 30 * DAY).date(), "data_security_mode": "USER_ISOLATION"}]
     tables["system.compute.warehouses"] = [{
         "warehouse_id": "wh-0001", "workspace_id": WORKSPACE_ID, "account_id": ACCOUNT_ID,
         "warehouse_name": "observability", "warehouse_type": "PRO", "warehouse_channel": "CURRENT",
         "warehouse_size": "Small", "min_clusters": 1, "max_clusters": 2, "auto_stop_minutes": 10,
         "tags": {"team": "platform"}, "change_time": start - 30 * DAY, "delete_time": None}]
+    idle_end = (stale_since - 2 * HOUR).replace(second=0, microsecond=0)
+    idle_start = idle_end - dt.timedelta(minutes=IDLE_MINUTES)
+    minute = idle_start
+    while minute < idle_end:
+        for i in range(WORKERS + 1):
+            node_rows.append({
+                "account_id": ACCOUNT_ID, "workspace_id": WORKSPACE_ID, "cluster_id": IDLE_CLUSTER,
+                "instance_id": f"{IDLE_CLUSTER}-{'driver' if i == 0 else f'worker-{i}'}", "start_time": minute,
+                "end_time": minute + dt.timedelta(minutes=1), "driver": i == 0,
+                "cpu_user_percent": round(node_rng.uniform(0.2, 2.0), 2), "cpu_system_percent": round(node_rng.uniform(0.1, 0.9), 2),
+                "cpu_wait_percent": 0.0, "mem_used_percent": round(node_rng.uniform(8, 15), 2), "mem_swap_percent": 0.0,
+                "network_sent_bytes": node_rng.randint(10**3, 10**5), "network_received_bytes": node_rng.randint(10**3, 10**5),
+                "disk_free_bytes_per_mount_point": {"/": 150 * 10**9}, "node_type": "i3.xlarge"})
+        minute += dt.timedelta(minutes=1)
     tables["system.compute.node_timeline"] = node_rows
     tables["system.compute.node_types"] = [
         {"account_id": ACCOUNT_ID, "node_type": n, "core_count": c, "memory_mb": m, "gpu_count": 0}
@@ -487,7 +512,8 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
         anomaly_job=roles["anomaly"].job_id, anomaly_run=(story_runs["anomaly"] or [""])[0],
         spike_job=spike.job_id, spike_date=yesterday, stale_table=STALE_TABLE, stale_since=stale_since,
         price_change_sku=JOBS_SKU, price_change_at=price_change_at,
-        etl_blocked=etl[1]["blocked"], overprovisioned_job=roles["overprovisioned"].job_id, daily_list_cost={d.isoformat(): float(c) for d, c in sorted(daily_cost.items())},
+        etl_blocked=etl[1]["blocked"], overprovisioned_job=roles["overprovisioned"].job_id,
+        idle_stretch=(idle_start, idle_end), daily_list_cost={d.isoformat(): float(c) for d, c in sorted(daily_cost.items())},
     )
     _check_story(story, roles)
     if judged_runs.get(story.overprovisioned_job, 0) < 3:

@@ -1,6 +1,7 @@
 -- Cost / Rightsizing: idle stretches of classic clusters (gold cluster_idle_stretches, sql/gold/
--- utilization_setup.sql: at least 30 consecutive minutes with every node under 5 % CPU, last
--- 30 days of node_timeline). One row per stretch; idle_node_minutes is what it wasted. The date
+-- utilization_setup.sql: at least observability.idleClusters.minMinutes consecutive minutes,
+-- default 30, with every node under idleClusters.cpuPercent CPU, default 5 %, last 30 days of
+-- node_timeline). One row per stretch; idle_node_minutes is what it wasted. The date
 -- range keeps the stretches overlapping it.
 -- Deployment markers: :catalog, :gold_schema. Dashboard parameters: :date_range, :workspace_id.
 SELECT

@@ -2,7 +2,20 @@
 -- cluster view (idempotent). The table is refreshed by sql/gold/utilization.sql after the run
 -- model (sql/gold/job_runs.sql); the views are computed when read.
 -- Parameters (named markers): :catalog, :bronze_schema (node_timeline, read by
---   cluster_idle_stretches), :gold_schema.
+--   cluster_idle_stretches), :gold_schema, and the environment's rightsizing thresholds
+--   (environments/<env>.yaml, defaults in stacks/config/resolve.ts):
+--   :driver_cpu_percent  avg driver CPU % at or above which a multi-node job is driver-bound
+--                        (observability.driverBound.driverCpuPercent, default 70)
+--   :worker_cpu_percent  avg worker CPU % under which it is (driverBound.workerCpuPercent, default 20)
+--   :idle_cpu_percent    CPU % every node stays under in an idle minute
+--                        (observability.idleClusters.cpuPercent, default 5)
+--   :idle_min_minutes    shortest idle stretch shown, in minutes (idleClusters.minMinutes, default 30)
+-- A view body cannot hold parameter markers, so the views are assembled as text and run with
+-- EXECUTE IMMEDIATE (as sql/gold/setup.sql does): names are spliced back-quoted, thresholds as
+-- numeric literals of the value cast to DOUBLE / INT (a value that is not a number fails the
+-- cast, it never becomes SQL text). The thresholds are baked into the views at each setup run
+-- (utilization_setup task of the refresh job): a changed environment file takes effect at the
+-- next refresh after the deploy.
 --
 -- Sources (https://docs.databricks.com/aws/en/admin/system-tables/compute): node_timeline has
 -- one row per instance and minute (cluster_id, instance_id, start_time, end_time, driver,
@@ -39,11 +52,13 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.job_r
   refreshed_at            TIMESTAMP
 ) COMMENT 'Compute utilization of each job run on classic compute, from node_timeline over exactly the run window (gold)';
 
--- Rightsizing signals over the last 30 days of finished, successful classic runs. Thresholds
--- are applied by the alert (sql/alerts/job_overprovisioned.sql, kind job_overprovisioned), per
--- environment. driver_minus_worker_cpu > 0 by a wide margin: driver-bound (the driver works,
--- the workers idle). A view body cannot hold parameter markers, so the statement is assembled
--- from the bound names and run with EXECUTE IMMEDIATE (as sql/gold/setup.sql does).
+-- Rightsizing signals over the last 30 days of finished, successful classic runs. The
+-- over-provisioning thresholds are applied by the alert (sql/alerts/job_overprovisioned.sql,
+-- kind job_overprovisioned), per environment. driver_minus_worker_cpu > 0 by a wide margin: the
+-- driver works, the workers idle. driver_bound says so with the environment's thresholds: more
+-- than one node (max_nodes counts the driver), avg driver CPU >= :driver_cpu_percent and avg
+-- worker CPU < :worker_cpu_percent (both averages over the job's runs); NULL when a CPU average
+-- is unknown on a multi-node job (nothing is invented), false on single-node jobs.
 DECLARE OR REPLACE VARIABLE util_gold STRING;
 SET VAR util_gold = '`' || replace(:catalog, '`', '``') || '`.`' || replace(:gold_schema, '`', '``') || '`.';
 DECLARE OR REPLACE VARIABLE util_view_sql STRING;
@@ -53,6 +68,9 @@ SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'job_rightsizi
   || 'avg(avg_mem_used_percent) AS avg_mem_used_percent, max(peak_mem_used_percent) AS peak_mem_used_percent, '
   || 'avg(driver_avg_cpu_percent) AS driver_avg_cpu_percent, '
   || 'avg(driver_avg_cpu_percent) - avg(avg_cpu_percent) AS driver_minus_worker_cpu, '
+  || 'max(max_nodes) > 1 '
+  || 'AND avg(driver_avg_cpu_percent) >= ' || CAST(CAST(:driver_cpu_percent AS DOUBLE) AS STRING) || ' '
+  || 'AND avg(avg_cpu_percent) < ' || CAST(CAST(:worker_cpu_percent AS DOUBLE) AS STRING) || ' AS driver_bound, '
   || 'sum(CASE WHEN shared_with_runs > 0 THEN 1 ELSE 0 END) AS shared_runs, max(window_end) AS last_run_end '
   || 'FROM ' || util_gold || 'job_run_utilization '
   || 'WHERE compute_kind = \'classic\' AND outcome IN (\'succeeded\', \'repaired\') '
@@ -61,7 +79,8 @@ SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'job_rightsizi
 EXECUTE IMMEDIATE util_view_sql;
 
 -- Idle clusters: stretches of consecutive minutes in which EVERY node of a classic cluster
--- (driver included) ran under 5 % CPU (cpu_user_percent + cpu_system_percent): compute that
+-- (driver included) ran under :idle_cpu_percent CPU (cpu_user_percent + cpu_system_percent;
+-- observability.idleClusters.cpuPercent, default 5 %): compute that
 -- was paid for and did nothing, e.g. an all-purpose cluster waiting for its auto-termination or
 -- a job cluster blocked on an external system. Per run (job_run_utilization) such minutes only
 -- lower an average; here they are whole stretches, attributed to the cluster, not to a run.
@@ -72,9 +91,10 @@ EXECUTE IMMEDIATE util_view_sql;
 -- is not idle (nothing is invented), and a minute with no row at all ends a stretch: a gap in
 -- the timeline is no evidence of idleness. Gaps and islands: the idle minutes of a cluster,
 -- numbered in time order, keep (minute index - row number) constant exactly while consecutive.
--- Only stretches of at least 30 minutes over the last 30 days (a stretch crossing that bound is
--- cut at it; an ongoing one ends at its newest minute in bronze). The 5 % level and the
--- 30 minutes are fixed here: a view body cannot take parameters.
+-- Only stretches of at least :idle_min_minutes minutes (idleClusters.minMinutes, default 30)
+-- over the last 30 days (a stretch crossing that bound is cut at it; an ongoing one ends at its
+-- newest minute in bronze). Both levels come from the environment file and are baked into the
+-- view as literals at each setup run (a view body cannot take parameters; see the header).
 -- Columns: stretch_start, stretch_end (end of the last idle minute), idle_minutes, max_nodes /
 -- min_nodes (instances per minute, driver included), idle_node_minutes (sum of the nodes of
 -- every idle minute: what was wasted), peak_cpu_percent (highest node-minute in the stretch).
@@ -91,7 +111,8 @@ SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'cluster_idle_
   || 'SELECT workspace_id, cluster_id, unix_seconds(start_time) DIV 60 AS minute_index, '
   || 'count(DISTINCT instance_id) AS nodes, '
   || 'max(m.cpu_user_percent + m.cpu_system_percent) AS peak_cpu_percent, '
-  || 'min(CASE WHEN m.cpu_user_percent + m.cpu_system_percent < 5 THEN 1 ELSE 0 END) AS all_idle '
+  || 'min(CASE WHEN m.cpu_user_percent + m.cpu_system_percent < '
+  || CAST(CAST(:idle_cpu_percent AS DOUBLE) AS STRING) || ' THEN 1 ELSE 0 END) AS all_idle '
   || 'FROM node_minutes GROUP BY workspace_id, cluster_id, unix_seconds(start_time) DIV 60), '
   || 'idle_minutes AS ('
   || 'SELECT workspace_id, cluster_id, minute_index, nodes, peak_cpu_percent, '
@@ -103,5 +124,5 @@ SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'cluster_idle_
   || 'count(*) AS idle_minutes, CAST(max(nodes) AS INT) AS max_nodes, CAST(min(nodes) AS INT) AS min_nodes, '
   || 'sum(nodes) AS idle_node_minutes, max(peak_cpu_percent) AS peak_cpu_percent '
   || 'FROM idle_minutes GROUP BY workspace_id, cluster_id, island '
-  || 'HAVING count(*) >= 30';
+  || 'HAVING count(*) >= ' || CAST(CAST(:idle_min_minutes AS INT) AS STRING);
 EXECUTE IMMEDIATE util_view_sql;

@@ -132,6 +132,24 @@ export const observabilitySection = z
         minRuns: z.int().min(1).max(1000).optional(),
       })
       .optional(),
+    /** Idle stretches of gold `cluster_idle_stretches`: every node under `cpuPercent` CPU for at least `minMinutes` consecutive minutes. @default cpuPercent 5, minMinutes 30 (resolve.ts) */
+    idleClusters: z
+      .strictObject({
+        /** CPU % (user + system) every node of the cluster stays under in an idle minute. */
+        cpuPercent: z.number().gt(0).max(100).optional(),
+        /** Shortest idle stretch shown, in consecutive minutes (at most a day). */
+        minMinutes: z.int().min(1).max(1440).optional(),
+      })
+      .optional(),
+    /** The `driver_bound` signal of gold `job_rightsizing`: a multi-node job whose avg driver CPU is at least `driverCpuPercent` while its avg worker CPU stays under `workerCpuPercent`. @default driverCpuPercent 70, workerCpuPercent 20 (resolve.ts) */
+    driverBound: z
+      .strictObject({
+        /** Avg driver CPU % (user + system) at or above which the driver is busy. */
+        driverCpuPercent: z.number().gt(0).max(100).optional(),
+        /** Avg worker CPU % under which the workers idle. */
+        workerCpuPercent: z.number().gt(0).max(100).optional(),
+      })
+      .optional(),
     healthWindowDays: z.int().min(2).max(365).default(30),
     anomaly: z
       .strictObject({

@@ -81,6 +81,8 @@ export function resolvePlatformSpec(validated: EnvironmentConfig, options: Resol
     reportSchedule: schedule(o.reportSchedule),
     goldLookbackHours: o.goldLookbackHours ?? 24,
     overprovisioned: { memoryPercent: o.overprovisioned?.memoryPercent ?? 40, minRuns: o.overprovisioned?.minRuns ?? 3 },
+    idleClusters: { cpuPercent: o.idleClusters?.cpuPercent ?? 5, minMinutes: o.idleClusters?.minMinutes ?? 30 },
+    driverBound: { driverCpuPercent: o.driverBound?.driverCpuPercent ?? 70, workerCpuPercent: o.driverBound?.workerCpuPercent ?? 20 },
     healthWindowDays: o.healthWindowDays,
     anomaly: o.anomaly,
     reportWindowHours: o.reportWindowHours,

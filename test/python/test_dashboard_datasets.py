@@ -284,7 +284,10 @@ def utilization_fixtures(spark) -> None:
                         node_minutes("1001", "0101-idle-a", at(2, 4), 45, 2, 1.0)
                         + node_minutes("2002", "0202-idle-b", at(1, 8), 30, 0, 2.0)
                         + node_minutes("1001", "0303-busy", at(1, 8), 40, 2, 70.0))
-    run_sql_file(spark, "sql/gold/utilization_setup.sql", {"catalog": CATALOG, "bronze_schema": BRONZE, "gold_schema": GOLD})
+    # the default idle levels (5 %, 30 minutes); a driver level of 40 % makes job 11 driver-bound
+    run_sql_file(spark, "sql/gold/utilization_setup.sql", {"catalog": CATALOG, "bronze_schema": BRONZE, "gold_schema": GOLD,
+                                                           "idle_cpu_percent": "5", "idle_min_minutes": "30",
+                                                           "driver_cpu_percent": "40", "worker_cpu_percent": "20"})
 
     def run(ws, job, run_id, n, cluster, nodes, cpu, peak, mem, driver_cpu, shared=0):
         return {"workspace_id": ws, "job_id": job, "run_id": run_id, "cluster_id": cluster, "compute_kind": "classic",
@@ -423,6 +426,8 @@ def test_rightsizing_page_datasets(platform):
     assert (jobs["11"]["job_name"], jobs["11"]["runs"], jobs["11"]["max_nodes"]) == ("nightly_etl", 2, 5)
     assert jobs["11"]["peak_cpu_percent"] == pytest.approx(14.0) and jobs["11"]["driver_minus_worker_cpu"] == pytest.approx(35.5)
     assert jobs["21"]["shared_runs"] == 1
+    # 11: 5 nodes, driver 42.5 %, workers 7 %; 12 is single-node; 21's driver idles (10 %)
+    assert {k: r["driver_bound"] for k, r in jobs.items()} == {"11": True, "12": False, "21": False}
     lowest = [(r["job_id"], r["multi_node_cpu_rank"]) for r in sorted(rows("rightsizing_lowest_cpu"), key=lambda r: r["multi_node_cpu_rank"])]
     assert lowest == [("11", 1), ("21", 2)]
     idle = sorted((r["cluster_id"], r["idle_minutes"], r["max_nodes"], r["idle_node_minutes"]) for r in rows("idle_clusters"))

@@ -105,6 +105,17 @@ def test_gold_finds_the_anomaly_and_models_the_repair(simulated, spark):
     assert slower == [(story.anomaly_job, story.anomaly_run)]
 
 
+def test_utilization_finds_the_overprovisioned_job_and_the_idle_cluster(simulated, spark):
+    story, gold = simulated.ws.story, simulated.schemas.gold
+    judged = {r.job_id: r for r in spark.table(f"{gold}.job_rightsizing").collect()}
+    assert story.overprovisioned_job in judged and judged[story.overprovisioned_job].peak_cpu_percent < 10
+    assert all(r.peak_cpu_percent > 30 for j, r in judged.items() if j != story.overprovisioned_job)
+    idle = [(r.cluster_id, r.stretch_start, r.stretch_end, r.idle_node_minutes)
+            for r in spark.table(f"{gold}.cluster_idle_stretches").collect()]
+    start, end = story.idle_stretch
+    assert idle == [(story.idle_cluster, start, end, workspace.IDLE_MINUTES * (workspace.WORKERS + 1))]
+
+
 def test_the_etl_blocker_is_the_failed_mandatory_task(simulated, spark):
     blocked = simulated.ws.story.etl_blocked
     rows = spark.table(f"{simulated.schemas.etl}.v_mandatoryBlockers").collect()

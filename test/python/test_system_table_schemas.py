@@ -42,6 +42,7 @@ SQL_PARAMS = dict(
     as_of="2025-03-01 00:00:00", baseline_days="30", detection_hours="24", min_baseline_runs="5",
     platform_job_ids="900,901", platform_pipeline_ids="p-1", threshold="1", window_days="30",
     window_hours="24", z_threshold="3.5", lookback_hours="48", mem_threshold="40", min_runs="3",
+    idle_cpu_percent="5", idle_min_minutes="30", driver_cpu_percent="70", worker_cpu_percent="20",
 )
 
 
@@ -129,7 +130,7 @@ def empty_platform(spark):
 
         spark.sql(f"CREATE TABLE {schema}.job_runs ({JOB_RUNS_CONTRACT}) USING DELTA")
     setup_gold(spark, schema)
-    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(gold_schema=schema, bronze_schema=schema))
+    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(gold_schema=schema, bronze_schema=schema, **SQL_PARAMS))
     setup_etl(spark, schema)
     yield schema
     spark.sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

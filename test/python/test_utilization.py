@@ -61,13 +61,23 @@ def _minutes(cluster, start, minutes, workers, cpu, mem, node_type="m5.xlarge", 
     return rows
 
 
+#: utilization_setup.sql's thresholds as the stack passes them by default (stacks/config/resolve.ts:
+#: observability.idleClusters 5 % / 30 minutes, observability.driverBound 70 % / 20 %).
+THRESHOLDS = {"idle_cpu_percent": "5", "idle_min_minutes": "30", "driver_cpu_percent": "70", "worker_cpu_percent": "20"}
+
+
+def _setup(spark, s, **thresholds):
+    """sql/gold/utilization_setup.sql with the default thresholds, or the ones given."""
+    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(bronze_schema=s, gold_schema=s, **{**THRESHOLDS, **thresholds}))
+
+
 @pytest.fixture
 def platform(spark, fresh_schema):
     s = fresh_schema
     _job_runs(spark, s)
     # the idle-cluster view reads bronze node_timeline: it must exist (rows are appended below)
     create_bronze_table(spark, s, "system.compute.node_timeline")
-    run_sql_file(spark, "sql/gold/utilization_setup.sql", params(bronze_schema=s, gold_schema=s))
+    _setup(spark, s)
     t0 = NOW - dt.timedelta(hours=6)
     create_bronze_table(spark, s, "system.compute.node_types", [
         {"account_id": "a", "node_type": "m5.xlarge", "core_count": 4.0, "memory_mb": 16384, "gpu_count": 0}])
@@ -84,17 +94,22 @@ def platform(spark, fresh_schema):
     # shared all-purpose cluster: two jobs overlapping on c-shared, both idle
     _run(spark, s, "shared_a", "sa1", t0, 10)
     _run(spark, s, "shared_b", "sb1", t0 + 5 * MIN, 10)
+    # driver-bound: the driver at 90 % CPU, its 2 workers at 10 %; 60 % memory (not over-provisioned)
+    _run(spark, s, "driver", "d1", t0, 10)
     create_bronze_table(spark, s, "system.lakeflow.job_task_run_timeline", [
         _task("busy", "b1", t0, 10, ["c-busy"]), _task("over", "o1", t0, 10, ["c-over"]),
         _task("resize", "r1", t0, 10, ["c-resize"]), _task("serverless", "s1", t0, 10, []),
-        _task("shared_a", "sa1", t0, 10, ["c-shared"]), _task("shared_b", "sb1", t0 + 5 * MIN, 10, ["c-shared"])])
+        _task("shared_a", "sa1", t0, 10, ["c-shared"]), _task("shared_b", "sb1", t0 + 5 * MIN, 10, ["c-shared"]),
+        _task("driver", "d1", t0, 10, ["c-driver"])])
     create_bronze_table(spark, s, "system.compute.node_timeline",
                         _minutes("c-busy", t0, 10, 2, 85.0, 70.0)
                         + _minutes("c-over", t0, 10, 4, 6.0, 20.0)
                         + _minutes("c-over", t0 + 10 * MIN, 3, 4, 99.0, 95.0)  # after the run
                         + _minutes("c-resize", t0, 5, 1, 60.0, 50.0)
                         + _minutes("c-resize", t0 + 5 * MIN, 5, 3, 60.0, 50.0, first_instance=10)
-                        + _minutes("c-shared", t0, 15, 2, 3.0, 10.0))
+                        + _minutes("c-shared", t0, 15, 2, 3.0, 10.0)
+                        + [dict(r, cpu_user_percent=72.0, cpu_system_percent=18.0) if r["driver"] else r
+                           for r in _minutes("c-driver", t0, 10, 2, 10.0, 60.0)])
     return s
 
 
@@ -153,10 +168,33 @@ def test_a_second_refresh_touches_only_new_runs(spark, platform):
     assert {k: third[k].refreshed_at for k in first} == {k: v.refreshed_at for k, v in first.items()}
 
 
-def test_idle_stretches_of_at_least_30_minutes_where_every_node_idles(spark, platform):
-    """Gaps and islands over node_timeline: only c-idle's 40 idle minutes show. The fixture's
-    clusters do not: c-shared idles 15 minutes only, the others are busy."""
-    t1 = NOW - dt.timedelta(hours=3)
+def test_driver_bound_with_the_environment_thresholds(spark, platform):
+    """driver_bound: more than one node, avg driver CPU >= driver_cpu_percent and avg worker CPU
+    < worker_cpu_percent. The busy job's workers work, the over-provisioned job's driver idles."""
+    _refresh(spark, platform)
+
+    def driver_bound():
+        return {r.job_id: r.driver_bound for r in run_sql(spark, f"SELECT * FROM {platform}.job_rightsizing")}
+
+    signals = {r.job_id: r for r in run_sql(spark, f"SELECT * FROM {platform}.job_rightsizing")}
+    driver = signals["driver"]
+    assert (driver.max_nodes, driver.driver_avg_cpu_percent, driver.avg_cpu_percent) == (3, pytest.approx(90.0), pytest.approx(10.0))
+    assert driver.driver_minus_worker_cpu == pytest.approx(80.0)
+    assert driver_bound() == {"busy": False, "over": False, "resize": False, "shared_a": False, "shared_b": False, "driver": True}
+    assert [r.job_id for r in _alert(spark, platform)] == ["over"]  # its memory is in use: not over-provisioned
+    # the thresholds are the environment's, baked in at setup: a stricter driver level drops it
+    _setup(spark, platform, driver_cpu_percent="95")
+    assert driver_bound()["driver"] is False
+    _setup(spark, platform, worker_cpu_percent="8")
+    assert driver_bound()["driver"] is False
+    _setup(spark, platform, driver_cpu_percent="80", worker_cpu_percent="90")  # now the busy job's workers count as idle
+    assert {k for k, v in driver_bound().items() if v} == {"busy", "driver"}
+
+
+def _idle_rows(t1):
+    """node_timeline rows of the idle-stretch tests: c-idle idles 40 minutes (then 1 busy
+    minute of one worker at 40 %, then 10 idle), c-short 20 minutes, c-hot runs at 40 %, c-old
+    idled before the 30 days."""
     rows = _minutes("c-idle", t1, 40, 2, 2.0, 10.0)  # 40 minutes, driver + 2 workers under 5 %
     # minute 40: one worker busy, the rest idle: not every node idles, the stretch ends
     rows += [dict(r, cpu_user_percent=40.0) if r["instance_id"] == "c-idle-1" else r
@@ -169,7 +207,19 @@ def test_idle_stretches_of_at_least_30_minutes_where_every_node_idles(spark, pla
     rows += _minutes("c-short", t1, 20, 1, 1.0, 10.0)  # 20 idle minutes: under 30, not shown
     rows += _minutes("c-hot", t1, 50, 3, 40.0, 60.0)  # busy
     rows += _minutes("c-old", NOW - dt.timedelta(days=31), 40, 1, 1.0, 10.0)  # idle, but before the 30 days
-    create_bronze_table(spark, platform, "system.compute.node_timeline", rows)
+    return rows
+
+
+def _stretches(spark, s):
+    return sorted((r.cluster_id, r.idle_minutes) for r in run_sql(spark, f"SELECT * FROM {s}.cluster_idle_stretches"))
+
+
+def test_idle_stretches_of_at_least_30_minutes_where_every_node_idles(spark, platform):
+    """Gaps and islands over node_timeline, default levels (5 %, 30 minutes): only c-idle's 40
+    idle minutes show. The fixture's clusters do not: c-shared idles 15 minutes only, the others
+    are busy."""
+    t1 = NOW - dt.timedelta(hours=3)
+    create_bronze_table(spark, platform, "system.compute.node_timeline", _idle_rows(t1))
 
     got = [r.asDict() for r in run_sql(spark, f"SELECT * FROM {platform}.cluster_idle_stretches")]
     assert got == [{
@@ -177,3 +227,33 @@ def test_idle_stretches_of_at_least_30_minutes_where_every_node_idles(spark, pla
         "idle_minutes": 40, "max_nodes": 3, "min_nodes": 3, "idle_node_minutes": 120,
         "peak_cpu_percent": pytest.approx(2.0),
     }]
+
+
+def test_idle_levels_come_from_the_environment(spark, platform):
+    """observability.idleClusters: cpuPercent and minMinutes are baked into the view at setup."""
+    create_bronze_table(spark, platform, "system.compute.node_timeline", _idle_rows(NOW - dt.timedelta(hours=3)))
+    assert _stretches(spark, platform) == [("c-idle", 40)]
+    # 15 minutes: c-short's 20 and the fixture's c-shared (15 minutes at 3 %) show; c-idle's
+    # trailing 10 minutes still do not
+    _setup(spark, platform, idle_min_minutes="15")
+    assert _stretches(spark, platform) == [("c-idle", 40), ("c-shared", 15), ("c-short", 20)]
+    # under 2.5 %: c-shared's 3 % is no longer idle (c-idle idles at 2 %, c-short at 1 %)
+    _setup(spark, platform, idle_cpu_percent="2.5", idle_min_minutes="15")
+    assert _stretches(spark, platform) == [("c-idle", 40), ("c-short", 20)]
+    # under 50 %: c-hot's 40 % idles, and c-idle's busy minute (40.4 %) no longer ends its stretch
+    _setup(spark, platform, idle_cpu_percent="50", idle_min_minutes="30")
+    assert _stretches(spark, platform) == [("c-hot", 50), ("c-idle", 51)]
+    _setup(spark, platform)
+    assert _stretches(spark, platform) == [("c-idle", 40)]
+
+
+def test_a_threshold_that_is_not_a_number_fails_the_cast_and_is_never_spliced(spark, platform):
+    create_bronze_table(spark, platform, "system.compute.node_timeline", _idle_rows(NOW - dt.timedelta(hours=3)))
+    _refresh(spark, platform)
+    for name, value in [("idle_cpu_percent", "5 THEN 1 ELSE 0 END) AS all_idle FROM node_minutes --"),
+                        ("idle_min_minutes", "30 OR true"), ("driver_cpu_percent", "0 OR true"), ("worker_cpu_percent", "abc")]:
+        with pytest.raises(Exception, match="CAST_INVALID_INPUT"):
+            _setup(spark, platform, **{name: value})
+        # the views keep their last good definition
+        assert _stretches(spark, platform) == [("c-idle", 40)], name
+        assert {r.job_id for r in run_sql(spark, f"SELECT * FROM {platform}.job_rightsizing") if r.driver_bound} == {"driver"}, name
