@@ -424,14 +424,17 @@ def generate(jobs: int = 24, days: int = 14, seed: int = 7, as_of: dt.datetime |
             emit_run(job, run_id, [(run_start, run_end, result, code, failed_task)])
 
     # The cost spike: a one-off ONETIME backfill on the spike job's cluster yesterday, sized so that
-    # yesterday's list cost is about 2.5x the day before (+150 % against the 100 % threshold).
+    # yesterday's list cost is about 2.5x the day before (+150 % against the 100 % threshold). It
+    # lasts as long as the job's usual run and burns the extra DBUs at a higher rate (a bigger
+    # cluster), so it is a cost spike and not also a duration anomaly: a longer backfill was one
+    # whenever the simulation ran before ~13:00 UTC, the anomaly look-back then reaching it.
     spike = roles["spike"]
     day_before = yesterday - dt.timedelta(days=1)
     extra_usd = daily_cost.get(day_before, decimal.Decimal(0)) * decimal.Decimal("1.5") - (
         daily_cost.get(yesterday, decimal.Decimal(0)) - daily_cost.get(day_before, decimal.Decimal(0)))
     backfill_start = dt.datetime.combine(yesterday, dt.time(9, 5))
-    backfill_end = backfill_start + 4 * HOUR
-    backfill_rate = float(extra_usd / price(spike.sku, backfill_start)) / 4
+    backfill_end = backfill_start + dt.timedelta(seconds=spike.base_seconds)
+    backfill_rate = float(extra_usd / price(spike.sku, backfill_start)) / (spike.base_seconds / 3600)
     spike_run = run_ids.next()
     saved_rate = spike.dbu_per_hour
     spike.dbu_per_hour = round(backfill_rate, 2)
