@@ -15,8 +15,11 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 const STAMP = path.join(DIST, ".app-sources.sha256");
-/** The folders the app's entry point imports from (tsconfig's include, less tests and scripts). */
-const SOURCE_DIRS = ["stacks", "constructs", "policy", "vocabulary"];
+/**
+ * The folders the app's entry point imports from, and scripts/, whose tools `npm run simulate`
+ * runs from dist/ (the dashboard export and preview): tsconfig's include, less the tests.
+ */
+const SOURCE_DIRS = ["stacks", "constructs", "policy", "vocabulary", "scripts"];
 
 function sourceFiles() {
   const files = [];

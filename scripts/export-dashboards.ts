@@ -2,6 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { DashboardDescription } from "../constructs/lakeview/builder";
 import { platformDashboards, PlatformDashboardsInput } from "../constructs/lakeview/dashboards";
+import { ConfigError, loadEnvironmentFile } from "../stacks/config/load";
+import { resolvePlatformSpec } from "../stacks/config/resolve";
+import { loadSystemTableRegistry } from "../stacks/registry";
 import { projectRoot } from "./project-root";
 
 /**
@@ -34,19 +37,81 @@ export interface DashboardExport {
   readonly dashboards: readonly DashboardDescription[];
 }
 
-export function exportDashboards(): DashboardExport {
+export function exportDashboards(input: Omit<PlatformDashboardsInput, "sqlDir"> = TEST_INPUT): DashboardExport {
   return {
     generatedBy: "scripts/export-dashboards.ts (npm run export:dashboards)",
-    input: TEST_INPUT,
-    dashboards: platformDashboards({ ...TEST_INPUT, sqlDir: path.join(projectRoot(), "sql", "dashboards") }).map((d) => d.describe()),
+    input,
+    dashboards: platformDashboards({ ...input, sqlDir: path.join(projectRoot(), "sql", "dashboards") }).map((d) => d.describe()),
   };
+}
+
+const SCHEMA_KEYS = ["gold", "bronze", "etl", "mlops"] as const;
+
+/**
+ * The input a deployment of `envFile` would bind, on another catalog and schemas: the served
+ * models come from the environment's resolved spec (the stack's own resolve step), the bronze
+ * tables from the registry. `npm run simulate` binds its local workspace this way, so its
+ * previews show exactly the datasets the environment would deploy.
+ */
+export function environmentInput(envFile: string, catalog: string, schemas: string, root = projectRoot()): Omit<PlatformDashboardsInput, "sqlDir"> {
+  const pairs = new Map(schemas.split(",").map((kv) => kv.split("=", 2) as [string, string]));
+  const missing = SCHEMA_KEYS.filter((k) => !pairs.get(k));
+  const unknown = [...pairs.keys()].filter((k) => !(SCHEMA_KEYS as readonly string[]).includes(k));
+  if (missing.length || unknown.length) {
+    throw new ConfigError([`--schemas: expected ${SCHEMA_KEYS.map((k) => `${k}=<schema>`).join(",")}, got "${schemas}"`]);
+  }
+  const { config } = loadEnvironmentFile(path.resolve(envFile), process.env, root);
+  const spec = resolvePlatformSpec(config, { projectRoot: root });
+  const tables = loadSystemTableRegistry(path.join(root, "sql", "registry", "system_tables.json"), root);
+  return {
+    catalog,
+    schemas: { gold: pairs.get("gold")!, bronze: pairs.get("bronze")!, etl: pairs.get("etl")!, mlops: pairs.get("mlops")! },
+    bronzeTables: tables.map((t) => ({ name: t.name, domain: t.domain })),
+    models: spec.dashboards?.models ?? [],
+  };
+}
+
+function flag(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i < 0) return undefined;
+  const value = argv[i + 1];
+  if (value === undefined || value.startsWith("--")) throw new ConfigError([`${name}: expected a value`]);
+  return value;
 }
 
 export function exportJson(): string {
   return JSON.stringify(exportDashboards(), null, 2) + "\n";
 }
 
+/**
+ * No flags: rewrites the checked-in test export. `--env <file> --catalog <c> --schemas
+ * gold=..,bronze=..,etl=..,mlops=.. --out <file>`: the export for that environment's models on
+ * the given catalog and schemas (written to a temporary file, then renamed).
+ */
+function main(argv: readonly string[]): void {
+  const envFile = flag(argv, "--env");
+  if (envFile === undefined) {
+    fs.writeFileSync(EXPORT_PATH, exportJson());
+    console.log(`wrote ${path.relative(process.cwd(), EXPORT_PATH)}`);
+    return;
+  }
+  const out = flag(argv, "--out");
+  const catalog = flag(argv, "--catalog");
+  const schemas = flag(argv, "--schemas");
+  if (!out || !catalog || !schemas) throw new ConfigError(["--env needs --catalog, --schemas and --out"]);
+  const text = JSON.stringify(exportDashboards(environmentInput(envFile, catalog, schemas)), null, 2) + "\n";
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(`${out}.tmp`, text);
+  fs.renameSync(`${out}.tmp`, out);
+  console.log(`wrote ${out}`);
+}
+
 if (require.main === module) {
-  fs.writeFileSync(EXPORT_PATH, exportJson());
-  console.log(`wrote ${path.relative(process.cwd(), EXPORT_PATH)}`);
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const problem of e.problems) console.error(problem);
+    process.exit(1);
+  }
 }

@@ -3,7 +3,7 @@ import * as path from "path";
 import * as vega from "vega";
 import { compile, TopLevelSpec } from "vega-lite";
 import { DashboardDescription, NumberFormat, WidgetUsage } from "../constructs/lakeview/builder";
-import { exportDashboards } from "./export-dashboards";
+import { DashboardExport, exportDashboards } from "./export-dashboards";
 import { projectRoot } from "./project-root";
 
 /**
@@ -13,6 +13,11 @@ import { projectRoot } from "./project-root";
  * cdktf.out/previews/data/<dashboard>/<dataset>.json, or $DASHBOARD_PREVIEW_DATA). The widget's
  * own query (grouping, binning, aggregation) is applied to the rows here, as Lakeview would.
  * Tables are HTML tables; filters show their parameter and default.
+ *
+ * `npm run simulate` renders its own workspace the same way: DASHBOARD_PREVIEW_DEFINITIONS (an
+ * export bound for its schemas and models), DASHBOARD_PREVIEW_DATA, DASHBOARD_PREVIEW_OUT and
+ * DASHBOARD_PREVIEW_SOURCE (the line saying where the rows come from). A rows file may say
+ * `notRun` with a reason instead of rows; its widgets then say so.
  */
 
 const ROW_PX = 56;
@@ -23,7 +28,11 @@ type Row = Record<string, unknown>;
 interface DatasetRows {
   readonly columns: Record<string, string>;
   readonly rows: Row[];
+  /** Why the dataset could not run on this data (e.g. no Lakehouse monitor output locally). */
+  readonly notRun?: string;
 }
+
+const TEST_SOURCE = "fixture rows from the Spark dataset tests";
 
 export class MissingRowsError extends Error {}
 
@@ -186,7 +195,8 @@ async function widgetHtml(d: DashboardDescription, w: WidgetUsage, rows: Map<str
   } else {
     const data = rows.get(`${d.id}/${w.dataset}`)!;
     const values = widgetRows(w, data.rows);
-    if (w.type === "table") body = tableHtml(w, values);
+    if (data.notRun !== undefined) body = `<div class="notrun">Not run on this data: ${escapeHtml(data.notRun)}</div>`;
+    else if (w.type === "table") body = tableHtml(w, values);
     else if (w.type === "counter") body = await svg(counterSpec(w, values, innerW, Math.max(30, innerH - 10)));
     else {
       const legend = w.fields.some((f) => f.role === "color") ? 60 : 0;
@@ -197,7 +207,7 @@ async function widgetHtml(d: DashboardDescription, w: WidgetUsage, rows: Map<str
   return `<div class="widget" style="${style}"><h3>${escapeHtml(w.title)}</h3>${body}</div>`;
 }
 
-export async function renderDashboard(d: DashboardDescription, rows: Map<string, DatasetRows>): Promise<string> {
+export async function renderDashboard(d: DashboardDescription, rows: Map<string, DatasetRows>, source = TEST_SOURCE): Promise<string> {
   const pages: string[] = [];
   for (const page of d.pages) {
     const widgets = await Promise.all(page.widgets.map((w) => widgetHtml(d, w, rows)));
@@ -212,19 +222,22 @@ h2{font-size:17px;border-bottom:2px solid #ff3621;padding-bottom:4px}
 .widget h3{font-size:13px;margin:0 0 6px} table{border-collapse:collapse;font-size:11px;width:100%}
 th,td{border-bottom:1px solid #eef1f3;text-align:left;padding:2px 4px;white-space:nowrap}
 .filter{font-size:13px;padding:6px;background:#eef4f8;border-radius:4px}
+.notrun{font-size:12px;color:#8a5a00;background:#fff6e0;padding:6px;border-radius:4px}
 </style></head><body><h1>${escapeHtml(d.displayName)}</h1>
-<div class="note">Offline preview: fixture rows from the Spark dataset tests, charts rendered with Vega-Lite. Not live data.</div>
+<div class="note">Offline preview: ${escapeHtml(source)}, charts rendered with Vega-Lite. Not live data.</div>
 ${pages.join("\n")}</body></html>
 `;
 }
 
 async function main(): Promise<void> {
   const root = projectRoot();
-  const outDir = path.join(root, "cdktf.out", "previews");
+  const outDir = process.env.DASHBOARD_PREVIEW_OUT || path.join(root, "cdktf.out", "previews");
   const dataDir = process.env.DASHBOARD_PREVIEW_DATA || path.join(outDir, "data");
-  const { dashboards } = exportDashboards();
+  const definitions = process.env.DASHBOARD_PREVIEW_DEFINITIONS;
+  const { dashboards } = definitions ? (JSON.parse(fs.readFileSync(definitions, "utf-8")) as DashboardExport) : exportDashboards();
   const rows = loadRows(dataDir, dashboards);
-  const pages = await Promise.all(dashboards.map(async (d) => [d.id, await renderDashboard(d, rows)] as const));
+  const source = process.env.DASHBOARD_PREVIEW_SOURCE || TEST_SOURCE;
+  const pages = await Promise.all(dashboards.map(async (d) => [d.id, await renderDashboard(d, rows, source)] as const));
   fs.mkdirSync(outDir, { recursive: true });
   for (const [id, html] of pages) {
     fs.writeFileSync(path.join(outDir, `${id}.html`), html);

@@ -397,4 +397,34 @@ describe("preview", () => {
     expect(html).toContain("grid-column:1 / span 4;grid-row:5 / span 5");
     expect(html).toContain("<td>succeeded</td>");
   });
+
+  test("a dataset that could not run says why in each of its widgets, and the note names the rows' source", async () => {
+    const d = small().describe();
+    const rows = new Map([["small/runs", { columns: {}, rows: [], notRun: "no <monitor> output" }]]);
+    const html = await preview().renderDashboard(d, rows, "rows of npm run simulate");
+    expect((html.match(/Not run on this data: no &lt;monitor&gt; output/g) ?? []).length).toBe(3);
+    expect(html).not.toContain("<svg");
+    expect(html).toContain("Offline preview: rows of npm run simulate,");
+  });
+});
+
+describe("the dashboard export for an environment (npm run simulate binds its workspace with it)", () => {
+  const { environmentInput } = require("../scripts/export-dashboards") as typeof import("../scripts/export-dashboards");
+
+  test("binds the environment's resolved models and every registry table on the given schemas", () => {
+    const input = environmentInput(path.join(PROJECT_ROOT, "environments", "dev.yaml"), "spark_catalog", "gold=g,bronze=b,etl=e,mlops=m", PROJECT_ROOT);
+    expect(input.schemas).toEqual({ gold: "g", bronze: "b", etl: "e", mlops: "m" });
+    expect(input.models.map((m) => [m.name, m.problemType])).toEqual([
+      ["churn_classifier", "PROBLEM_TYPE_CLASSIFICATION"],
+      ["demand_forecast", "PROBLEM_TYPE_REGRESSION"],
+    ]);
+    const registry = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "sql", "registry", "system_tables.json"), "utf-8")).tables;
+    expect(input.bronzeTables).toHaveLength(registry.length);
+  });
+
+  test("refuses an incomplete --schemas and names the flag", () => {
+    expect(() => environmentInput(path.join(PROJECT_ROOT, "environments", "dev.yaml"), "c", "gold=g,bronze=b", PROJECT_ROOT)).toThrow(
+      /--schemas: expected gold=<schema>,bronze=<schema>,etl=<schema>,mlops=<schema>, got "gold=g,bronze=b"/,
+    );
+  });
 });

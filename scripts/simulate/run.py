@@ -24,6 +24,7 @@ import datetime as dt
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -58,6 +59,7 @@ class Context:
     schemas: Schemas = field(default_factory=Schemas)
     results: dict = field(default_factory=dict)
     etl_lib: str | None = None
+    env_file: str = ""
 
     def params(self, **extra) -> dict:
         return {"catalog": CATALOG, "bronze_schema": self.schemas.bronze, "gold_schema": self.schemas.gold,
@@ -400,45 +402,75 @@ def stage_inference(ctx: Context) -> str:
     return "; ".join(out)
 
 
-def dashboard_parameters(ctx: Context) -> dict:
-    """Bindings of the dashboard datasets (#15 sql/dashboards/*.sql): the deployment markers the
-    builder binds at synth, one representative instance of the per-instance markers, and the
-    dashboard parameters' defaults (every workspace, the simulated window)."""
-    m = ctx.config["models"][0]
-    _, cols = wsmod.TEMPLATE_COLUMNS[m["template"]]
-    return ctx.params(mlops_schema=ctx.schemas.mlops, workspace_id="All", entity_type="JOB", job_selection="all",
-                      bronze_table="job_run_timeline", domain="lakeflow", model_name=m["name"],
-                      processed_table=f"{m['name']}_processed", payload_table=f"{m['name']}_payload",
-                      model_id_col=cols["modelId"], granularity="1 day",
-                      quality_metric="accuracy_score" if m["template"] == "classification" else "mean_absolute_error")
+#: The Lakehouse monitor writes these tables (monitor-output docs,
+#: https://docs.databricks.com/aws/en/lakehouse-monitoring/monitor-output); the monitor service
+#: has no local equivalent, so datasets reading them are reported, not run.
+MONITOR_OUTPUT = re.compile(r"`([A-Za-z0-9_]+_(?:profile|drift)_metrics)`")
+
+
+def _node(args: list[str], env: dict | None = None) -> None:
+    done = subprocess.run(["node", *args], cwd=REPO, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    if done.returncode != 0:
+        raise RuntimeError(f"node {' '.join(args)} failed ({done.returncode}):\n{done.stderr.strip() or done.stdout.strip()}")
+
+
+def dashboard_values(ctx: Context, parameters: list[dict]) -> dict:
+    """The dashboard parameters' values: every workspace (their defaults) and, for the date
+    range, the simulated window (Lakeview binds a RANGE as a struct of min and max)."""
+    from pyspark.sql import functions as F
+
+    start = (ctx.ws.as_of - dt.timedelta(days=ctx.ws_days)).date()
+    values = {}
+    for p in parameters:
+        if p["kind"] == "date-range":
+            values[p["keyword"]] = F.struct(F.lit(start).alias("min"), F.lit(ctx.ws.as_of.date()).alias("max"))
+        else:
+            values[p["keyword"]] = p["defaultValue"]
+    return values
 
 
 def stage_dashboards(ctx: Context) -> str:
-    """Runs every dashboard dataset on the simulated data. The date range is a RANGE parameter
-    (:date_range.min/.max), which Lakeview binds as literals; so does this stage. A dataset whose
-    source does not exist locally (the Lakehouse monitor's metric tables) is reported, not run."""
-    import re
+    """Every dataset of the dashboards the environment file would deploy, bound for this
+    workspace's schemas and models by the product's own builder (scripts/export-dashboards.ts
+    --env), runs on the simulated data; its rows feed the offline preview
+    (scripts/preview-dashboards.ts), written to <out>/previews/<dashboard>.html."""
+    import shutil
 
-    from sqlharness import load_sql, run_sql
+    from sqlharness import preview_rows
 
-    files = sorted(glob.glob(os.path.join(REPO, "sql", "dashboards", "*.sql")))
-    if not files:
-        ctx.results["dashboards"] = {}
-        return "skipped: no sql/dashboards/*.sql on this branch yet (#15)"
-    start = (ctx.ws.as_of - dt.timedelta(days=ctx.ws_days)).date()
-    bounds = {"min": f"DATE'{start.isoformat()}'", "max": f"DATE'{ctx.ws.as_of.date().isoformat()}'"}
-    counts, skipped = {}, {}
-    for f in files:
-        name = os.path.basename(f)[:-4]
-        text = re.sub(r":date_range\.(min|max)\b", lambda mm: bounds[mm.group(1)], load_sql(f))
-        try:
-            counts[name] = len(run_sql(ctx.spark, text, dashboard_parameters(ctx)))
-        except Exception as e:  # noqa: BLE001 - reported in the summary
-            skipped[name] = str(e).strip().splitlines()[0][:120]
+    spark, previews = ctx.spark, os.path.join(ctx.out, "previews")
+    data_dir, definitions = os.path.join(previews, "data"), os.path.join(previews, "dashboards.json")
+    shutil.rmtree(previews, ignore_errors=True)
+    _node(["scripts/cdktf-app.js", "--build"])  # dist/ current with the sources (a transpile, no type-check)
+    s = ctx.schemas
+    _node(["dist/scripts/export-dashboards.js", "--env", ctx.env_file, "--catalog", CATALOG,
+           "--schemas", f"gold={s.gold},bronze={s.bronze},etl={s.etl},mlops={s.mlops}", "--out", definitions])
+    with open(definitions, encoding="utf-8") as fh:
+        dashboards = json.load(fh)["dashboards"]
+    counts, not_run = {}, {}
+    for d in dashboards:
+        os.makedirs(os.path.join(data_dir, d["id"]), exist_ok=True)
+        for ds in d["datasets"]:
+            name = f"{d['id']}/{ds['name']}"
+            absent = sorted({t for t in MONITOR_OUTPUT.findall(ds["sql"]) if not spark.catalog.tableExists(f"{CATALOG}.{s.mlops}.{t}")})
+            if absent:
+                not_run[name] = f"Lakehouse monitor output {', '.join(absent)} (written by the monitor service, not simulated)"
+                rows = {"columns": {}, "rows": [], "notRun": not_run[name]}
+            else:
+                rows = preview_rows(spark.sql(ds["sql"], args=dashboard_values(ctx, ds["parameters"]) or None))
+                counts[name] = len(rows["rows"])
+            with open(os.path.join(data_dir, d["id"], f"{ds['name']}.json"), "w", encoding="utf-8") as fh:
+                json.dump(rows, fh, indent=1)
+    _node(["dist/scripts/preview-dashboards.js"], env={
+        "DASHBOARD_PREVIEW_DEFINITIONS": definitions, "DASHBOARD_PREVIEW_DATA": data_dir, "DASHBOARD_PREVIEW_OUT": previews,
+        "DASHBOARD_PREVIEW_SOURCE": f"rows of npm run simulate ({ctx.ws_jobs} jobs x {ctx.ws_days} days, seed {ctx.ws_seed})"})
     ctx.results["dashboards"] = counts
-    ctx.results["dashboards_not_run"] = skipped
-    return f"{len(counts)} of {len(files)} datasets: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + (
-        f"; not run: {', '.join(sorted(skipped))}" if skipped else "")
+    ctx.results["dashboards_not_run"] = not_run
+    ctx.results["previews"] = sorted(glob.glob(os.path.join(previews, "*.html")))
+    total = len(counts) + len(not_run)
+    return (f"{len(counts)} of {total} datasets: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+            + (f"; not run: {', '.join(sorted(not_run))}" if not_run else "")
+            + f"; {len(ctx.results['previews'])} previews")
 
 
 STAGES: list[tuple[str, Callable[[Context], str]]] = [
@@ -471,8 +503,8 @@ def run(jobs: int, days: int, seed: int, out: str, env_file: str, spark=None, et
             shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
 
         spark = build_spark(os.path.join(out, "spark"), app_name="simulate")
-    ctx = Context(spark=spark, ws=ws, out=out, config=config, etl_lib=etl_lib)
-    ctx.ws_days = days
+    ctx = Context(spark=spark, ws=ws, out=out, config=config, etl_lib=etl_lib, env_file=os.path.abspath(env_file))
+    ctx.ws_jobs, ctx.ws_days, ctx.ws_seed = jobs, days, seed
     for i, (name, fn) in enumerate(stages or STAGES, 1):
         t = time.time()
         detail = fn(ctx)
@@ -509,6 +541,9 @@ def summary(ctx: Context) -> str:
         lines.append("dashboards    : " + ", ".join(f"{k} {v} rows" for k, v in r["dashboards"].items()))
     for name, why in r.get("dashboards_not_run", {}).items():
         lines.append(f"  not run     : {name}: {why}")
+    if r.get("previews"):
+        lines.append(f"previews      : {len(r['previews'])} in {os.path.relpath(os.path.dirname(r['previews'][0]), REPO)}/ ("
+                     + ", ".join(os.path.basename(p) for p in r["previews"]) + ")")
     lines.append(f"total         : {r.get('total_seconds')}s")
     return "\n".join(lines)
 

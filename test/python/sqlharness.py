@@ -36,6 +36,8 @@ applies the same rules.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import os
 import re
 from dataclasses import dataclass
@@ -314,3 +316,21 @@ def sql_executor(spark: SparkSession, params: Mapping[str, Any] | None = None) -
         return spark.sql(translated, args=_bind(translated, bound))
 
     return execute
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    if isinstance(v, list):
+        return [_json_value(x) for x in v]
+    return v
+
+
+def preview_rows(df: DataFrame, rows: list[Row] | None = None) -> dict:
+    """A dataset's result as the offline dashboard preview reads it
+    (scripts/preview-dashboards.ts: ``{"columns": {name: type}, "rows": [...]}``)."""
+    rows = df.collect() if rows is None else rows
+    return {"columns": {f.name: f.dataType.simpleString() for f in df.schema.fields},
+            "rows": [{k: _json_value(v) for k, v in r.asDict().items()} for r in rows]}

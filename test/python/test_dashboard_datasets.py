@@ -29,7 +29,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from notebook_loader import REPO_ROOT, load_notebook
-from sqlharness import run_sql, run_sql_file, split_statements
+from sqlharness import preview_rows, run_sql, run_sql_file, split_statements
 from test_analytics_support import create_bronze_table
 
 EXPORT = os.path.join(os.path.dirname(__file__), "dashboard_definitions.json")
@@ -345,16 +345,6 @@ def compatible(requirement: str, data_type: T.DataType) -> bool:
     return not isinstance(data_type, (T.MapType, T.StructType, T.BinaryType))
 
 
-def json_value(v):
-    if isinstance(v, (dt.datetime, dt.date)):
-        return v.isoformat()
-    if isinstance(v, decimal.Decimal):
-        return float(v)
-    if isinstance(v, list):
-        return [json_value(x) for x in v]
-    return v
-
-
 CASES = [(d["id"], ds["name"]) for d in DEFINITIONS["dashboards"] for ds in d["datasets"]]
 
 
@@ -387,8 +377,7 @@ def test_dataset_feeds_its_widgets(platform, dashboard_id, dataset_name):
     out = os.path.join(PREVIEW_DATA, dashboard_id)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, f"{dataset_name}.json"), "w", encoding="utf-8") as fh:
-        json.dump({"columns": {k: v.simpleString() for k, v in types.items()},
-                   "rows": [{k: json_value(v) for k, v in r.asDict().items()} for r in rows]}, fh, indent=1)
+        json.dump(preview_rows(df, rows), fh, indent=1)
 
 
 def test_filters_restrict_rows(platform):

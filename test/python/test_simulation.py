@@ -140,3 +140,28 @@ def test_inference_payloads_are_unpacked(simulated):
         assert stats["labelled"] == sum(len(json.loads(r["request"])["dataframe_records"])
                                         for r in ok if r["client_request_id"] in labelled)
         assert 0 < len(labelled) < stats["labelled"]  # the story has multi-record labelled requests
+
+
+def test_every_deployed_dashboard_dataset_runs_and_is_previewed(simulated):
+    """The dashboards dev.yaml deploys, bound for the simulated schemas by the product's builder:
+    every dataset runs on the simulated data, only the Lakehouse-monitor ones are reported as not
+    run, and each dashboard gets an HTML preview drawn from these rows."""
+    import json
+
+    results = simulated.results
+    previews = os.path.join(simulated.out, "previews")
+    with open(os.path.join(previews, "dashboards.json"), encoding="utf-8") as fh:
+        dashboards = json.load(fh)["dashboards"]
+    names = {f"{d['id']}/{ds['name']}" for d in dashboards for ds in d["datasets"]}
+    assert set(results["dashboards"]) | set(results["dashboards_not_run"]) == names
+    assert set(results["dashboards_not_run"]) == {"model-monitoring/model_drift", "model-monitoring/model_quality"}
+    assert all("monitor" in why for why in results["dashboards_not_run"].values())
+    # the story's events reach the dashboards, not only the alerts
+    assert results["dashboards"]["platform-health/duration_anomalies"] >= 1
+    assert results["dashboards"]["etl-processes/etl_mandatory_blockers"] == 1
+    assert results["dashboards"]["cost/idle_clusters"] >= 1
+    assert [os.path.basename(p) for p in results["previews"]] == sorted(f"{d['id']}.html" for d in dashboards)
+    health = open(os.path.join(previews, "platform-health.html"), encoding="utf-8").read()
+    assert "rows of npm run simulate (8 jobs x 4 days, seed 7)" in health and "<svg" in health
+    models = open(os.path.join(previews, "model-monitoring.html"), encoding="utf-8").read()
+    assert "Not run on this data: Lakehouse monitor output" in models
