@@ -148,14 +148,21 @@ function move(from: string, to: string): void {
 function withoutTokenCreationStacks<T>(env: NodeJS.ProcessEnv, build: () => T): T {
   if (env.DBX_SYNTH_TOKEN_STACKS === "1") return build();
   const previous = Error.prepareStackTrace;
+  const capture = Error.captureStackTrace;
   Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
     if (!(error instanceof Error)) return "";
     if (previous) return previous(error, frames);
     return [`${error.name}: ${error.message}`, ...frames.map((f) => `    at ${f}`)].join("\n");
   };
+  // Collecting the frames costs even when they format as empty: a plain object (cdktf's
+  // `{ stack: "" }`) keeps its empty stack, which cdktf reads as "no trace".
+  Error.captureStackTrace = function captureErrorStacksOnly(target: object, below?: Function) {
+    if (target instanceof Error) capture.call(Error, target, below);
+  };
   try {
     return build();
   } finally {
     Error.prepareStackTrace = previous;
+    Error.captureStackTrace = capture;
   }
 }

@@ -273,7 +273,9 @@ describe("synthesis: nothing half-written, no staging left, stale output removed
   fs.writeFileSync(path.join(stack, "prod.tfplan"), "plan");
   fs.writeFileSync(path.join(stack, "cdk.tf"), 'terraform { backend "local" {} }');
   fs.mkdirSync(path.join(stack, "assets", "stale-asset"), { recursive: true });
+  const hooksBefore = [Error.prepareStackTrace, Error.captureStackTrace];
   const stacks = synthesize({ projectRoot: PROJECT_ROOT, outdir, env: {} });
+  const hooksAfter = [Error.prepareStackTrace, Error.captureStackTrace];
 
   test("a synth removes what a previous synth left (cdk.tf, stale assets) and keeps .terraform and plans", () => {
     expect(stacks).toEqual(["aut", "dev", "prod"]);
@@ -284,16 +286,19 @@ describe("synthesis: nothing half-written, no staging left, stale output removed
     expect(ownStaging()).toEqual([]);
   });
 
-  test("without cdktf's token creation stacks (#17) the output is byte-identical, and the stack-trace hook is removed after", () => {
+  test("without cdktf's token creation stacks (#17) the output is byte-identical, and the stack-trace hooks are removed after", () => {
+    expect(hooksAfter[0]).toBe(hooksBefore[0]);
+    expect(hooksAfter[1]).toBe(hooksBefore[1]);
     const withStacks = tempDir("dbx-hostile-stacks-");
-    const previous = Error.prepareStackTrace;
     synthesize({ projectRoot: PROJECT_ROOT, outdir: withStacks, env: { DBX_SYNTH_TOKEN_STACKS: "1" } });
-    expect(Error.prepareStackTrace).toBe(previous);
     for (const env of stacks) {
       const read = (dir: string) => fs.readFileSync(path.join(dir, "stacks", env, "cdk.tf.json"), "utf8");
       expect(read(outdir)).toBe(read(withStacks));
     }
     expect(new Error("still traced").stack).toMatch(/^Error: still traced\n\s+at /);
+    const plain: { stack?: string } = {};
+    Error.captureStackTrace(plain);
+    expect(plain.stack).toMatch(/\n\s+at /);
   });
 
   test("every stack requires the pinned Terraform minor release or later (#13 item 2)", () => {

@@ -43,9 +43,13 @@ def create_bronze_table(spark: SparkSession, schema: str, source: str, rows: Ite
     assert source in SYSTEM_TABLES, source
     table = f"{schema}.{source.split('.')[-1]}"
     struct = bronze_schema_of(spark, source)
-    spark.createDataFrame([], struct).write.format("delta").mode("ignore").saveAsTable(table)
     rows = list(rows)
-    if rows:
+    if not rows:
+        if not spark.catalog.tableExists(table):
+            # a catalog call, not a write of an empty DataFrame: ~165 vs ~450 ms a table, measured
+            spark.catalog.createTable(table, source="delta", schema=struct)
+    else:
+        # one commit, not two: an append creates a missing table (each commit is the cost here)
         unknown = {k for r in rows for k in r} - set(struct.fieldNames())
         if unknown:
             raise KeyError(f"{source} has no column(s) {sorted(unknown)}")

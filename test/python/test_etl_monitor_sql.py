@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
@@ -12,11 +13,11 @@ from test_analytics_support import params, setup_etl
 STAGES = ["LOAD_GO", "LOAD_DB_CONFIG", "LOAD_DB_TRAN", "LOAD_DIM", "LOAD_TRAN", "PRE_PROCESS", "PROCESS_DATA"]
 
 
-@pytest.fixture
-def etl(spark, fresh_schema):
-    setup_etl(spark, fresh_schema)
-    setup_etl(spark, fresh_schema)  # idempotent
-    s = fresh_schema
+def _build(spark, s):
+    """The schema every test reads: set up and stepped twice (both idempotent)."""
+    spark.sql(f"CREATE SCHEMA IF NOT EXISTS {s}")
+    setup_etl(spark, s)
+    setup_etl(spark, s)  # idempotent
     spark.sql(f"""INSERT INTO {s}.ETLconfigProcess VALUES
         ('CORP', 'HR_DAILY', 'HR Daily Load', 'HR Team', 'D', true, false, false, NULL, now(), now())""")
     spark.sql(f"""INSERT INTO {s}.ETLconfigTasks VALUES
@@ -39,6 +40,20 @@ def etl(spark, fresh_schema):
     return s
 
 
+@pytest.fixture(scope="module")
+def etl(spark):
+    """One schema for the tests that only read it (the setup is the cost of these tests)."""
+    s = _build(spark, f"etl_sql_{uuid.uuid4().hex[:8]}")
+    yield s
+    spark.sql(f"DROP SCHEMA IF EXISTS {s} CASCADE")
+
+
+@pytest.fixture
+def etl_own(spark, fresh_schema):
+    """A schema of the test's own, for a test that changes the steps."""
+    return _build(spark, fresh_schema)
+
+
 def test_setup_seeds_the_seven_stages_once(spark, etl):
     rows = spark.sql(f"SELECT SequenceID, SequenceCode, IsFrameworkManaged FROM {etl}.ETLconfigSequence ORDER BY 1").collect()
     assert [(r[0], r[1]) for r in rows] == list(enumerate(STAGES))
@@ -59,8 +74,8 @@ def test_generated_steps_are_nque_snapshots_of_active_tasks(spark, etl):
     ]
 
 
-def test_views_show_a_mandatory_blocker_sla_breach_and_reset(spark, etl):
-    s = etl
+def test_views_show_a_mandatory_blocker_sla_breach_and_reset(spark, etl_own):
+    s = etl_own
     spark.sql(f"""UPDATE {s}.ETLProcessingSteps SET Status = 'FAIL', StartTime = TIMESTAMP '2026-04-09 01:00:00',
                   EndTime = TIMESTAMP '2026-04-09 02:00:00', ErrorMessage = 'source unreachable' WHERE TaskID = 1""")
     spark.sql(f"UPDATE {s}.ETLProcessingSteps SET Status = 'DONE', StartTime = now(), EndTime = now() WHERE TaskID = 2")

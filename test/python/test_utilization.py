@@ -35,10 +35,13 @@ def _job_runs(spark, schema):
         spark.sql(f"CREATE TABLE {schema}.job_runs ({JOB_RUNS_CONTRACT}) USING DELTA")
 
 
-def _run(spark, schema, job_id, run_id, start, minutes, outcome="succeeded"):
-    end = start + minutes * MIN
+def _runs(spark, schema, *runs):
+    """gold job_runs rows (job_id, run_id, start, minutes), succeeded, in one INSERT: each
+    statement is a Delta commit, the cost of these tests."""
+    values = ", ".join(f"('1', '{job_id}', '{run_id}', TIMESTAMP '{start}', TIMESTAMP '{start + minutes * MIN}', 'succeeded')"
+                       for job_id, run_id, start, minutes in runs)
     spark.sql(f"INSERT INTO {schema}.job_runs (workspace_id, job_id, run_id, first_start_time, last_end_time, outcome) "
-              f"VALUES ('1', '{job_id}', '{run_id}', TIMESTAMP '{start}', TIMESTAMP '{end}', '{outcome}')")
+              f"VALUES {values}")
 
 
 def _task(job_id, run_id, start, minutes, clusters):
@@ -81,21 +84,19 @@ def platform(spark, fresh_schema):
     t0 = NOW - dt.timedelta(hours=6)
     create_bronze_table(spark, s, "system.compute.node_types", [
         {"account_id": "a", "node_type": "m5.xlarge", "core_count": 4.0, "memory_mb": 16384, "gpu_count": 0}])
-    # busy: 2 workers at 85 % CPU
-    _run(spark, s, "busy", "b1", t0, 10)
-    # over-provisioned: 4 workers at 6 % CPU, 20 % memory; a hot minute AFTER the run must not count
-    _run(spark, s, "over", "o1", t0, 10)
-    # resize: 1 worker for 5 minutes, then 3
-    _run(spark, s, "resize", "r1", t0, 10)
-    # serverless: no cluster id
-    _run(spark, s, "serverless", "s1", t0, 10)
-    # no task slice in bronze yet (late or broken flow): compute unknown, not serverless
-    _run(spark, s, "late", "l1", t0, 10)
-    # shared all-purpose cluster: two jobs overlapping on c-shared, both idle
-    _run(spark, s, "shared_a", "sa1", t0, 10)
-    _run(spark, s, "shared_b", "sb1", t0 + 5 * MIN, 10)
-    # driver-bound: the driver at 90 % CPU, its 2 workers at 10 %; 60 % memory (not over-provisioned)
-    _run(spark, s, "driver", "d1", t0, 10)
+    _runs(spark, s,
+          ("busy", "b1", t0, 10),  # busy: 2 workers at 85 % CPU
+          # over-provisioned: 4 workers at 6 % CPU, 20 % memory; a hot minute AFTER the run must not count
+          ("over", "o1", t0, 10),
+          ("resize", "r1", t0, 10),  # resize: 1 worker for 5 minutes, then 3
+          ("serverless", "s1", t0, 10),  # serverless: no cluster id
+          # no task slice in bronze yet (late or broken flow): compute unknown, not serverless
+          ("late", "l1", t0, 10),
+          # shared all-purpose cluster: two jobs overlapping on c-shared, both idle
+          ("shared_a", "sa1", t0, 10),
+          ("shared_b", "sb1", t0 + 5 * MIN, 10),
+          # driver-bound: the driver at 90 % CPU, its 2 workers at 10 %; 60 % memory (not over-provisioned)
+          ("driver", "d1", t0, 10))
     create_bronze_table(spark, s, "system.lakeflow.job_task_run_timeline", [
         _task("busy", "b1", t0, 10, ["c-busy"]), _task("over", "o1", t0, 10, ["c-over"]),
         _task("resize", "r1", t0, 10, ["c-resize"]), _task("serverless", "s1", t0, 10, []),
@@ -159,7 +160,7 @@ def test_a_second_refresh_touches_only_new_runs(spark, platform):
     again = _refresh(spark, platform)
     assert {k: v.refreshed_at for k, v in again.items()} == {k: v.refreshed_at for k, v in first.items()}
     later = NOW - dt.timedelta(hours=1)
-    _run(spark, platform, "busy", "b2", later, 5)
+    _runs(spark, platform, ("busy", "b2", later, 5))
     create_bronze_table(spark, platform, "system.lakeflow.job_task_run_timeline", [_task("busy", "b2", later, 5, ["c-busy"])])
     create_bronze_table(spark, platform, "system.compute.node_timeline", _minutes("c-busy", later, 5, 2, 40.0, 30.0))
     third = _refresh(spark, platform)

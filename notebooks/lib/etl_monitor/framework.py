@@ -208,8 +208,11 @@ class ETLMonitorFramework:
             args["d"] = processing_date
         return self._rows(f"SELECT * FROM {self.table('ETLProcessingSteps')} WHERE {where}", **args)
 
-    def _execution(self, execution_id: str, project_code: str, process_load: str) -> list:
-        rows = self._execution_rows(execution_id)
+    def _execution(self, execution_id: str, project_code: str, process_load: str, rows: Optional[list] = None) -> list:
+        """The execution's steps (``rows`` when the caller has just read them: every read is a
+        Delta snapshot and a Spark job), checked to belong to the process."""
+        if rows is None:
+            rows = self._execution_rows(execution_id)
         if not rows:
             raise UnknownExecutionError(f"execution {execution_id} has no steps (generate_execution_steps first)")
         other = {(r.ProjectCode, r.ProcessLoad) for r in rows} - {(project_code, process_load)}
@@ -358,9 +361,11 @@ class ETLMonitorFramework:
         Generates the execution's steps on the first call. JSON-serialisable dicts (ADF ForEach)."""
         execution_id = _text(execution_id, "execution_id")
         project_code, process_load = _text(project_code, "project_code"), _text(process_load, "process_load")
-        if not self._execution_rows(execution_id):
+        rows = self._execution_rows(execution_id)
+        if not rows:
             self.generate_execution_steps(execution_id, project_code, process_load, processing_date)
-        rows = self._execution(execution_id, project_code, process_load)
+            rows = None
+        rows = self._execution(execution_id, project_code, process_load, rows)
         latest = sm.latest_attempts(rows)
         by_key = {(r.TaskID, r.WorkFlowID, r.AttemptNumber): r for r in rows}
         pending = []
@@ -394,7 +399,8 @@ class ETLMonitorFramework:
             if processing_date is None:
                 raise UnknownExecutionError(f"execution {execution_id} has no steps (generate_execution_steps first)")
             self.generate_execution_steps(execution_id, project_code, process_load, processing_date)
-        rows = self._execution(execution_id, project_code, process_load)
+            rows = None
+        rows = self._execution(execution_id, project_code, process_load, rows)
         if processing_date is not None and rows[0].ProcessingDate != _date(processing_date, "processing_date"):
             raise ETLMonitorError(f"execution {execution_id} is for processing date {rows[0].ProcessingDate}, not {processing_date}")
         latest = sm.latest_attempts(rows)
