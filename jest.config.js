@@ -6,6 +6,8 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/test/python/"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  globalSetup: "<rootDir>/test/global-setup.ts",
+  globalTeardown: "<rootDir>/test/global-teardown.ts",
   maxWorkers: 2,
   workerIdleMemoryLimit: "1GB",
 };

@@ -5,7 +5,6 @@
 export {
   Annotations,
   App,
-  AssetType,
   Aspects,
   Fn,
 
@@ -15,7 +14,6 @@ export {
   GcsBackend,
   RemoteBackend,
   NamedRemoteWorkspace,
-  TerraformAsset,
   TerraformElement,
   TerraformResource,
   TerraformStack,

@@ -3,8 +3,8 @@ import { WorkspaceFile } from "@cdktf/provider-databricks/lib/workspace-file";
 import * as fs from "fs";
 import * as path from "path";
 import { Construct } from "constructs";
-import { AssetType, TerraformAsset } from "./core";
 import { ValidationError } from "./errors";
+import { FileAsset } from "./file-asset";
 
 export interface WorkspaceSourceProps {
   /** Absolute path of the local source file. */
@@ -19,9 +19,9 @@ export interface WorkspaceSourceProps {
 }
 
 /**
- * Deploys one file from this repository into the workspace. The file is copied into the
- * synthesized stack as an asset, so the stack folder holds the exact code it deploys and a
- * content change shows in review as a new asset path.
+ * Deploys one file from this repository into the workspace. The file is published into the
+ * synthesized stack as an asset (FileAsset), so the stack folder holds the exact code it deploys
+ * and a content change shows in review as a new asset path.
  */
 export class WorkspaceSource extends Construct {
   /** Workspace path, as a reference that orders dependants after the upload. */
@@ -37,7 +37,7 @@ export class WorkspaceSource extends Construct {
     if (!props.workspacePath.startsWith("/")) {
       throw new ValidationError(this, `workspacePath: expected an absolute workspace path, got "${props.workspacePath}"`);
     }
-    const asset = new TerraformAsset(this, "Asset", { path: props.localPath, type: AssetType.FILE });
+    const asset = new FileAsset(this, "Asset", { sourcePath: props.localPath });
     if (props.kind === "notebook") {
       const notebook = new Notebook(this, "Resource", {
         path: props.workspacePath,

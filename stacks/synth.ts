@@ -1,18 +1,21 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { App } from "../constructs/core";
+import { FileAsset } from "../constructs/file-asset";
 import { buildApp, BuildAppOptions } from "./app";
 import { AUDIT_FILES, auditStacksDir, PolicyViolationError } from "../policy/audit";
 
 /**
  * Files of a stack directory that a synthesis writes, in either output mode (`cdk.tf` is what
  * `cdktf synth --hcl` wrote before it was refused). Each synth removes all of them before
- * publishing, so nothing a previous synth left survives; everything else (.terraform/, the lock
- * file, saved plans, a local state file) belongs to Terraform or the user and is kept.
+ * publishing, so nothing a previous synth left survives; `assets/` is made to hold exactly this
+ * synth's assets (FileAsset.publish); everything else (.terraform/, the lock file, saved plans, a
+ * local state file) belongs to Terraform or the user and is kept.
  */
-const SYNTHESIZED_ENTRIES = ["cdk.tf.json", "cdk.tf", "assets", ...AUDIT_FILES];
+const SYNTHESIZED_FILES = ["cdk.tf.json", "cdk.tf", ...AUDIT_FILES];
 
-const STAGING_PREFIX = "dbx-observability-synth-";
+/** Hidden, so a listing of the project during a synth does not show it. */
+const STAGING_PREFIX = ".dbx-observability-synth-";
 
 /** A request this program refuses, such as HCL output. */
 export class SynthUsageError extends Error {
@@ -49,29 +52,40 @@ export function removeStagingDirectories(): void {
 }
 
 /**
- * Removes staging directories left by a synth that was killed (SIGKILL, power loss): the name
- * carries the pid, and a directory whose process no longer runs is garbage.
+ * Removes staging directories left in `dir` by a synth that was killed (SIGKILL, power loss):
+ * the name carries the pid, and a directory whose process no longer runs is garbage.
  */
-export function removeAbandonedStaging(tmp = os.tmpdir()): string[] {
+export function removeAbandonedStaging(dir: string): string[] {
   const removed: string[] = [];
   let entries: string[];
   try {
-    entries = fs.readdirSync(tmp);
+    entries = fs.readdirSync(dir);
   } catch {
     return removed;
   }
   for (const entry of entries) {
-    const match = new RegExp(`^${STAGING_PREFIX}(\\d+)-`).exec(entry);
+    const match = new RegExp(`^${STAGING_PREFIX.replace(".", "\\.")}(\\d+)-`).exec(entry);
     if (!match || Number(match[1]) === process.pid || processIsAlive(Number(match[1]))) continue;
-    fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
+    fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
     removed.push(entry);
   }
   return removed;
 }
 
-/** A fresh staging directory, registered for removal on every exit path. */
-export function openStaging(): string {
-  const staging = fs.mkdtempSync(path.join(os.tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
+/**
+ * Where the staging directory of a synth into `outdir` goes: beside it, in its nearest existing
+ * ancestor, so publishing is a rename on the same file system (a staging directory in the OS
+ * temp folder meant a full copy whenever that is a tmpfs) and nothing is created on the way.
+ */
+export function stagingParent(outdir: string): string {
+  let dir = path.dirname(path.resolve(outdir));
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+/** A fresh staging directory in `parent`, registered for removal on every exit path. */
+export function openStaging(parent: string): string {
+  const staging = fs.mkdtempSync(path.join(parent, `${STAGING_PREFIX}${process.pid}-`));
   liveStaging.add(staging);
   return staging;
 }
@@ -92,10 +106,11 @@ function processIsAlive(pid: number): boolean {
  */
 export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: string; onPolicyWarning?: (warning: string) => void }): string[] {
   refuseHclOutput(options.env ?? process.env);
-  removeAbandonedStaging();
-  const staging = openStaging();
+  const parent = stagingParent(options.outdir);
+  removeAbandonedStaging(parent);
+  const staging = openStaging(parent);
   try {
-    const { environments } = withoutTokenCreationStacks(options.env ?? process.env, () => {
+    const { app, environments } = withoutTokenCreationStacks(options.env ?? process.env, () => {
       const built = buildApp({ ...options, outdir: staging });
       built.app.synth();
       return built;
@@ -105,22 +120,28 @@ export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: 
     const audit = auditStacksDir(path.join(staging, "stacks"), environments);
     audit.warnings.forEach((w) => options.onPolicyWarning?.(w));
     if (audit.errors.length > 0) throw new PolicyViolationError(audit.errors);
-    return publish(staging, options.outdir);
+    return publish(staging, options.outdir, app);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
     liveStaging.delete(staging);
   }
 }
 
-function publish(staging: string, outdir: string): string[] {
+/**
+ * Per stack: the assets first (content-addressed, so a new one never changes what the previous
+ * cdk.tf.json names), then the JSON by rename, then the removal of assets nothing names any more.
+ */
+function publish(staging: string, outdir: string, app: App): string[] {
   const stacks = fs.readdirSync(path.join(staging, "stacks")).sort();
   for (const stack of stacks) {
     const from = path.join(staging, "stacks", stack);
     const to = path.join(outdir, "stacks", stack);
     fs.mkdirSync(to, { recursive: true });
-    // Assets are content-addressed directories: clear them so stale versions do not pile up.
-    for (const entry of SYNTHESIZED_ENTRIES) fs.rmSync(path.join(to, entry), { recursive: true, force: true });
+    const assets = FileAsset.all(app.node.findChild(stack));
+    FileAsset.write(assets, to);
+    for (const entry of SYNTHESIZED_FILES) fs.rmSync(path.join(to, entry), { force: true });
     for (const entry of fs.readdirSync(from)) move(path.join(from, entry), path.join(to, entry));
+    FileAsset.prune(assets, to);
   }
   move(path.join(staging, "manifest.json"), path.join(outdir, "manifest.json"));
   return stacks;

@@ -7,11 +7,11 @@ import { ConfigError, loadEnvironmentFile } from "../stacks/config/load";
 import { resolvePlatformSpec } from "../stacks/config/resolve";
 import { Testing } from "cdktf";
 import { ObservabilityStack } from "../stacks/observability-stack";
-import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, systemTables, tempDir, TfJson } from "./helpers";
+import { exampleStack, exampleConfigs, PROJECT_ROOT, resourcesOf, systemTables, tempDir, TfJson } from "./helpers";
 
 const configs = exampleConfigs();
 const synthesized: Record<string, TfJson> = {};
-const stackOf = (env: string): TfJson => (synthesized[env] ??= synthStack(configs[env]));
+const stackOf = (env: string): TfJson => (synthesized[env] ??= exampleStack(env));
 
 type Alert = { display_name: string; query_text: string; evaluation: Record<string, any>; schedule: Record<string, string>; run_as?: unknown };
 const alertsOf = (env: string) => Object.values(resourcesOf(stackOf(env), "databricks_alert_v2")) as unknown as Alert[];

@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ConfigError, loadEnvironmentFile, loadEnvironments, MAX_STRING_LENGTH } from "../stacks/config/load";
 import { quartzCronProblem } from "../stacks/config/quartz-cron";
@@ -8,7 +7,7 @@ import { isTimezoneId } from "../stacks/config/fields";
 import { removeAbandonedStaging, synthesize, SynthUsageError } from "../stacks/synth";
 import { requiredTerraformVersion } from "../stacks/terraform-settings";
 import { findSecret } from "../vocabulary/secret-shapes";
-import { PROJECT_ROOT, tempDir } from "./helpers";
+import { listFiles, PROJECT_ROOT, tempDir } from "./helpers";
 
 /** #12 items 1-8 and #13 items 2, 4, 13: one case per class of hostile input. */
 
@@ -34,9 +33,9 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}, strict = false): 
   return [];
 }
 
-/** Staging directories this (jest worker) process created and did not remove. */
-function ownStaging(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith(`dbx-observability-synth-${process.pid}-`));
+/** Staging directories this (jest worker) process created beside `outdir` and did not remove. */
+function ownStaging(outdir: string): string[] {
+  return fs.readdirSync(path.dirname(outdir)).filter((d) => d.startsWith(`.dbx-observability-synth-${process.pid}-`));
 }
 
 describe("1. keys that are JavaScript object internals", () => {
@@ -283,7 +282,7 @@ describe("synthesis: nothing half-written, no staging left, stale output removed
     expect(fs.existsSync(path.join(stack, "assets", "stale-asset"))).toBe(false);
     expect(fs.readFileSync(path.join(stack, ".terraform", "keep"), "utf8")).toBe("provider");
     expect(fs.readFileSync(path.join(stack, "prod.tfplan"), "utf8")).toBe("plan");
-    expect(ownStaging()).toEqual([]);
+    expect(ownStaging(outdir)).toEqual([]);
   });
 
   test("without cdktf's token creation stacks (#17) the output is byte-identical, and the stack-trace hooks are removed after", () => {
@@ -301,6 +300,17 @@ describe("synthesis: nothing half-written, no staging left, stale output removed
     expect(plain.stack).toMatch(/\n\s+at /);
   });
 
+  test("a second synth leaves unchanged assets in place (same inode) and assets/ holding exactly what cdk.tf.json names", () => {
+    const assetFiles = () => listFiles(path.join(stack, "assets")).map((f) => [f, fs.statSync(path.join(stack, "assets", f)).ino]);
+    const before = assetFiles();
+    synthesize({ projectRoot: PROJECT_ROOT, outdir, env: {} });
+    expect(assetFiles()).toEqual(before);
+    const tf = fs.readFileSync(path.join(stack, "cdk.tf.json"), "utf8");
+    const named = [...new Set([...tf.matchAll(/"source": "(assets\/[^"]+)"/g)].map((m) => m[1]))].sort();
+    expect(before.map(([f]) => `assets/${f}`).sort()).toEqual(named);
+    expect(named.length).toBeGreaterThan(30);
+  });
+
   test("every stack requires the pinned Terraform minor release or later (#13 item 2)", () => {
     expect(fs.readFileSync(path.join(PROJECT_ROOT, ".terraform-version"), "utf8").trim()).toBe("1.11.4");
     expect(requiredTerraformVersion(PROJECT_ROOT)).toBe("~> 1.11");
@@ -316,7 +326,7 @@ describe("synthesis: nothing half-written, no staging left, stale output removed
     fs.writeFileSync(path.join(envs, "prod.yaml"), PROD.replace("owner: platform-operations", 'owner: "${var.slack_webhook_url}"'));
     expect(() => synthesize({ projectRoot: PROJECT_ROOT, outdir, env: {}, environmentsDir: envs })).toThrow(ConfigError);
     expect(fs.readFileSync(path.join(stack, "cdk.tf.json"), "utf8")).toBe(before);
-    expect(ownStaging()).toEqual([]);
+    expect(ownStaging(outdir)).toEqual([]);
   });
 
   test("--hcl (SYNTH_HCL_OUTPUT) is refused with a clear message before anything is written (#13 item 13)", () => {
@@ -345,7 +355,7 @@ describe("the CLI", () => {
   test("SIGTERM removes the staging directory and exits 143", async () => {
     const script = `require(${JSON.stringify(main)}).installSignalHandlers(); const dir = require(${JSON.stringify(
       path.join(PROJECT_ROOT, "stacks", "synth.ts"),
-    )}).openStaging(); console.log(dir); setInterval(() => {}, 1000);`;
+    )}).openStaging(${JSON.stringify(tempDir("dbx-hostile-sig-"))}); console.log(dir); setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ["-r", runTs, "-e", script], { cwd: PROJECT_ROOT });
     const dir = await new Promise<string>((resolve, reject) => {
       child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()));
@@ -362,9 +372,9 @@ describe("the CLI", () => {
     const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
     const pid = Number(dead.stdout.trim());
     const tmp = tempDir("dbx-hostile-tmp-");
-    const leftover = path.join(tmp, `dbx-observability-synth-${pid}-abc123`);
+    const leftover = path.join(tmp, `.dbx-observability-synth-${pid}-abc123`);
     fs.mkdirSync(path.join(leftover, "stacks"), { recursive: true });
-    const alive = path.join(tmp, `dbx-observability-synth-${process.pid}-def456`);
+    const alive = path.join(tmp, `.dbx-observability-synth-${process.pid}-def456`);
     fs.mkdirSync(alive);
     expect(removeAbandonedStaging(tmp)).toEqual([path.basename(leftover)]);
     expect(fs.existsSync(leftover)).toBe(false);

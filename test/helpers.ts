@@ -31,6 +31,32 @@ export function exampleConfigs(): Record<string, EnvironmentConfig> {
   return Object.fromEntries(loaded.map((l) => [l.config.environment, l.config]));
 }
 
+/**
+ * The stack of one shipped example environment. Six test files read the same three stacks, and a
+ * cold synth costs each of them 1–2 s, so the first file of a jest run to need one synthesizes it
+ * and leaves it in the run's cache folder (test/global-setup.ts: created for the run, removed
+ * after it, so never stale); the others parse it. Without that folder (a runner other than this
+ * project's jest config), every call synthesizes.
+ */
+export function exampleStack(env: string): TfJson {
+  const cache = process.env[RUN_CACHE_VARIABLE];
+  const file = cache ? path.join(cache, `example-${env}.tf.json`) : undefined;
+  if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as TfJson;
+  const config = exampleConfigs()[env];
+  if (!config) throw new Error(`no example environment "${env}"`);
+  const tf = synthStack(config);
+  if (file) {
+    // Two workers may synthesize the same stack at once: each writes its own file and renames it.
+    const partial = `${file}.${process.pid}`;
+    fs.writeFileSync(partial, JSON.stringify(tf));
+    fs.renameSync(partial, file);
+  }
+  return tf;
+}
+
+/** Set by test/global-setup.ts to a folder that lives as long as one jest run. */
+export const RUN_CACHE_VARIABLE = "DBX_TEST_RUN_CACHE";
+
 export function synthStack(config: EnvironmentConfig, tables: SystemTableSpec[] = systemTables()): TfJson {
   const app = Testing.app();
   const stack = new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: PROJECT_ROOT }), systemTables: tables, projectRoot: PROJECT_ROOT });
@@ -80,4 +106,12 @@ export function tempDir(prefix: string): string {
 
 export function newApp(): App {
   return Testing.app();
+}
+
+/** Every file under `dir`, as sorted paths relative to it. */
+export function listFiles(dir: string, prefix = ""): string[] {
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(prefix, e.name)) : [path.join(prefix, e.name)]))
+    .sort();
 }

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadMlopsContract, MLOPS_CONTRACT, MLOPS_CONTRACT_FILE, unpackParameters } from "../constructs/mlops-contract";
 import { processedInferenceColumns } from "../constructs/inference-table";
-import { exampleConfigs, PROJECT_ROOT, resourcesOf, synthStack, tempDir } from "./helpers";
+import { exampleStack, exampleConfigs, PROJECT_ROOT, resourcesOf, tempDir } from "./helpers";
 
 const contract = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, MLOPS_CONTRACT_FILE), "utf8"));
 
@@ -23,7 +23,7 @@ describe("the MLOps contract (sql/registry/mlops_contract.json), TypeScript side
   test("every unpack task of every stack passes exactly the contract's parameters", () => {
     const configs = exampleConfigs();
     for (const env of Object.keys(configs)) {
-      const tf = synthStack(configs[env]);
+      const tf = exampleStack(env);
       const contractFile = Object.entries(resourcesOf(tf, "databricks_workspace_file")).find(([id]) => id.startsWith("Mlops_Contract"))!;
       expect(contractFile[1].path).toMatch(/\/mlops\/mlops_contract\.json$/);
       const jobs = Object.entries(resourcesOf(tf, "databricks_job")).filter(([id]) => id.startsWith("Mlops_UnpackJob"));

@@ -1,12 +1,12 @@
 import { OUTPUT_NAMES } from "../stacks/outputs";
-import { exampleConfigs, synthStack, TfJson } from "./helpers";
+import { exampleStack, exampleConfigs, TfJson } from "./helpers";
 
 const configs = exampleConfigs();
 
 type Entry = { id: string; url: string };
 
 describe.each(["dev", "aut", "prod"])("the %s stack outputs", (env) => {
-  const tf = synthStack(configs[env]) as TfJson & { output: Record<string, { value: Record<string, Entry> }> };
+  const tf = exampleStack(env) as TfJson & { output: Record<string, { value: Record<string, Entry> }> };
   const host = configs[env].workspace.host.replace(/\/+$/, "");
 
   test("declares ids and URLs of jobs, pipelines, the warehouse, serving endpoints, monitors, alerts and dashboards", () => {
