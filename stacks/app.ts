@@ -8,7 +8,7 @@ import { loadSystemTableRegistry } from "./registry";
 
 export interface BuildAppOptions {
   readonly projectRoot: string;
-  /** Where `app.synth()` writes. */
+  /** Where `app.synth()` writes the JSON (assets are published by stacks/synth.ts, FileAsset). */
   readonly outdir: string;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
