@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
+import { repositoryFile } from "../constructs/repository-file";
 
 /**
  * `npm run bench`: the speed and memory targets of the project, measured side by side in one run
@@ -10,8 +11,9 @@ import { parseDocument } from "yaml";
  * target and ratio. Exits 1 when a figure is over its target. Never part of the test suites:
  * timing on a shared machine is noise there, and medians of interleaved runs are not.
  *
- *   floor        node + cdktf + the provider modules the app loads (what no synth can beat)
- *   synth        node dist/stacks/main.js: all stacks, policy pack and audit     <= 1.5x floor wall and peak RSS
+ *   floor        node + cdktf + the provider modules the app loads (what no synth can beat), with
+ *                the synth's node options
+ *   synth        `npm run synth`'s node command: all stacks, policy pack, audit  <= 1.5x floor wall and peak RSS
  *   app          cdktf.json's app command with nothing changed                  <= 2.5x floor wall
  *   synth 10x    every environment with 10x models, alerts and destinations     <= 2x synth 1x
  *   npm test     (with --suites)                                                 <= 20 s
@@ -20,7 +22,8 @@ import { parseDocument } from "yaml";
  * Options: --runs N (default 7), --suites (also time npm test and npm run test:spark once).
  */
 
-const ROOT = path.resolve(__dirname, "..", "..");
+/** The project root: `dist/scripts/..` when built, `scripts/..` when a test imports the source. */
+const ROOT = path.dirname(repositoryFile("cdktf.json"));
 
 interface Sample {
   wallMs: number;
@@ -46,11 +49,15 @@ function main(): void {
     fs.writeFileSync(floorScript, providerModules().map((m) => `require(${JSON.stringify(m)});`).join("\n") + "\n");
     const largeEnvironments = writeLargeEnvironments(path.join(work, "environments-10x"), 10);
 
+    // The commands as users run them: `npm run synth`'s node command and cdktf.json's `app`, with
+    // their node options; the floor gets the same options, so it stays what no synth can beat.
+    const synth = nodeCommand(packageScript("synth"), "package.json scripts.synth");
+    const app = nodeCommand(JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app, "cdktf.json app");
     const commands = {
-      floor: [floorScript],
-      synth: [path.join(ROOT, "dist", "stacks", "main.js"), "--outdir", path.join(work, "out-1x")],
-      app: [path.join(ROOT, "scripts", "cdktf-app.js")],
-      synth10: [path.join(ROOT, "dist", "stacks", "main.js"), "--environments", largeEnvironments, "--outdir", path.join(work, "out-10x")],
+      floor: [...synth.nodeOptions, floorScript],
+      synth: [...synth.args, "--outdir", path.join(work, "out-1x")],
+      app: app.args,
+      synth10: [...synth.args, "--environments", largeEnvironments, "--outdir", path.join(work, "out-10x")],
     };
     const appEnv = { ...process.env, CDKTF_OUTDIR: path.join(work, "out-app") };
     const samples: Record<keyof typeof commands, Sample[]> = { floor: [], synth: [], app: [], synth10: [] };
@@ -155,6 +162,26 @@ function writeLargeEnvironments(dir: string, factor: number): string {
   return dir;
 }
 
+/** The last command of an npm script (`npm run build --silent && node ... main.js` → `node ... main.js`). */
+function packageScript(name: string): string {
+  const script: string = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts[name];
+  return script.split("&&").pop()!.trim();
+}
+
+/**
+ * `node [--option ...] script [arg ...]` as argv for process.execPath, and its node options.
+ * Exported for the test that keeps the synth and app commands' options the same.
+ */
+export function nodeCommand(command: string, where: string): { args: string[]; nodeOptions: string[] } {
+  const [node, ...rest] = command.trim().split(/\s+/);
+  if (node !== "node" || rest.length === 0) throw new Error(`${where}: expected "node [--option ...] <script> ...", got "${command}"`);
+  const script = rest.findIndex((a) => !a.startsWith("-"));
+  if (script < 0) throw new Error(`${where}: no script in "${command}"`);
+  const nodeOptions = rest.slice(0, script);
+  const args = rest.map((a, i) => (i === script ? path.join(ROOT, a) : a));
+  return { args, nodeOptions };
+}
+
 function resourceCount(outdir: string): number {
   const stacks = path.join(outdir, "stacks");
   let n = 0;
@@ -218,4 +245,4 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-main();
+if (require.main === module) main();

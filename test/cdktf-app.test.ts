@@ -1,13 +1,14 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { nodeCommand } from "../scripts/bench";
 import { PROJECT_ROOT, tempDir } from "./helpers";
 
 // cdktf.json's app command, as the cdktf CLI runs it: no arguments, CDKTF_OUTDIR set.
 const cdktf = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8"));
 
 function app(outdir: string, ...args: string[]) {
-  return spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "cdktf-app.js"), ...args], {
+  return spawnSync(process.execPath, [...nodeCommand(cdktf.app, "cdktf.json app").args, ...args], {
     encoding: "utf8",
     cwd: PROJECT_ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir },
@@ -16,8 +17,14 @@ function app(outdir: string, ...args: string[]) {
 const DIST = path.join(PROJECT_ROOT, "dist");
 
 describe("the cdktf app command", () => {
-  test("is the launcher, not a full tsc build", () => {
-    expect(cdktf.app).toBe("node scripts/cdktf-app.js");
+  test("is the launcher, not a full tsc build, with the node options of npm run synth", () => {
+    const app = nodeCommand(cdktf.app, "cdktf.json app");
+    expect(app.args.slice(app.nodeOptions.length)).toEqual([path.join(PROJECT_ROOT, "scripts", "cdktf-app.js")]);
+    const synth: string = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")).scripts.synth;
+    expect(synth).toMatch(/^npm run build --silent && node .*dist\/stacks\/main\.js$/);
+    expect(nodeCommand(synth.split("&&")[1], "synth").nodeOptions).toEqual(app.nodeOptions);
+    // A young generation of 2 MB semi-spaces: the synth's garbage is short-lived (#17, peak RSS).
+    expect(app.nodeOptions).toEqual(["--max-semi-space-size=2"]);
   });
 
   test("synthesizes every stack into CDKTF_OUTDIR", () => {
