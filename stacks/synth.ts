@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { App } from "../constructs/core";
 import { FileAsset } from "../constructs/file-asset";
@@ -83,6 +84,22 @@ export function stagingParent(outdir: string): string {
   return dir;
 }
 
+/**
+ * Staging for a synth into `outdir`: beside it, or in the OS temp folder when that folder cannot
+ * be written (a read-only checkout with a writable output mount); then publishing copies.
+ */
+export function openStagingFor(outdir: string): string {
+  const beside = stagingParent(outdir);
+  removeAbandonedStaging(beside);
+  try {
+    return openStaging(beside);
+  } catch (e) {
+    if (!["EACCES", "EPERM", "EROFS"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
+  }
+  removeAbandonedStaging(os.tmpdir());
+  return openStaging(os.tmpdir());
+}
+
 /** A fresh staging directory in `parent`, registered for removal on every exit path. */
 export function openStaging(parent: string): string {
   const staging = fs.mkdtempSync(path.join(parent, `${STAGING_PREFIX}${process.pid}-`));
@@ -106,9 +123,7 @@ function processIsAlive(pid: number): boolean {
  */
 export function synthesize(options: Omit<BuildAppOptions, "outdir"> & { outdir: string; onPolicyWarning?: (warning: string) => void }): string[] {
   refuseHclOutput(options.env ?? process.env);
-  const parent = stagingParent(options.outdir);
-  removeAbandonedStaging(parent);
-  const staging = openStaging(parent);
+  const staging = openStagingFor(options.outdir);
   try {
     const { app, environments } = withoutTokenCreationStacks(options.env ?? process.env, () => {
       const built = buildApp({ ...options, outdir: staging });

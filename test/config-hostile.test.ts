@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { ConfigError, loadEnvironmentFile, loadEnvironments, MAX_STRING_LENGTH } from "../stacks/config/load";
 import { quartzCronProblem } from "../stacks/config/quartz-cron";
 import { isTimezoneId } from "../stacks/config/fields";
-import { removeAbandonedStaging, synthesize, SynthUsageError } from "../stacks/synth";
+import { openStagingFor, removeAbandonedStaging, removeStagingDirectories, stagingParent, synthesize, SynthUsageError } from "../stacks/synth";
 import { requiredTerraformVersion } from "../stacks/terraform-settings";
 import { findSecret } from "../vocabulary/secret-shapes";
 import { listFiles, PROJECT_ROOT, tempDir } from "./helpers";
@@ -367,6 +368,24 @@ describe("the CLI", () => {
     expect(await code).toBe(143);
     expect(fs.existsSync(dir)).toBe(false);
   }, 120_000);
+
+  test("staging goes beside the output (one file system, a rename), in its nearest existing ancestor", () => {
+    const root = tempDir("dbx-hostile-beside-");
+    expect(stagingParent(path.join(root, "cdktf.out"))).toBe(root);
+    expect(stagingParent(path.join(root, "not", "yet", "cdktf.out"))).toBe(root);
+    const staging = openStagingFor(path.join(root, "cdktf.out"));
+    expect(path.dirname(staging)).toBe(root);
+    removeStagingDirectories();
+    expect(fs.existsSync(staging)).toBe(false);
+  });
+
+  // /sys refuses mkdir even to root (EPERM): a parent that cannot be written, as a read-only checkout is.
+  (fs.existsSync("/sys/kernel") ? test : test.skip)("staging falls back to the OS temp folder when the output's parent cannot be written", () => {
+    const staging = openStagingFor("/sys/kernel/cdktf.out");
+    expect(path.dirname(staging)).toBe(os.tmpdir());
+    removeStagingDirectories();
+    expect(fs.existsSync(staging)).toBe(false);
+  });
 
   test("a killed synth's staging directory is removed by the next synth", () => {
     const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
