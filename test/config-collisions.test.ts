@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { buildApp } from "../stacks/app";
+import { buildApp, resolveEnvironments } from "../stacks/app";
 import { ConfigError } from "../stacks/config/load";
 import { PROJECT_ROOT, tempDir } from "./helpers";
 
@@ -15,7 +15,7 @@ function environments(files: Record<string, string>): string {
 
 function problems(dir: string): readonly string[] {
   try {
-    buildApp({ projectRoot: PROJECT_ROOT, outdir: tempDir("dbx-out-"), environmentsDir: dir, env: {} });
+    resolveEnvironments({ projectRoot: PROJECT_ROOT, environmentsDir: dir, env: {} });
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;
@@ -36,6 +36,8 @@ describe("environments that would manage the same things are refused, naming bot
     expect(problems(dir)).toEqual([
       `${rel(dir, "qa.yaml")}: shares its catalog observability_aut on https://dbc-aut-example.cloud.databricks.com with ${rel(dir, "aut.yaml")}: each environment needs its own (set it, or let the environment name derive it)`,
     ]);
+    // The app refuses it the same way, before building any stack.
+    expect(() => buildApp({ projectRoot: PROJECT_ROOT, outdir: tempDir("dbx-out-"), environmentsDir: dir, env: {} })).toThrow(ConfigError);
   });
 
   test("an explicit state key, and a workspace folder, that another environment already uses", () => {
