@@ -264,7 +264,7 @@ function cost(d: DashboardBuilder, read: (f: string) => string): DashboardBuilde
         },
         3,
       ],
-      [{ type: "bar", title: "Idle node-minutes per cluster", description: idleDescription, dataset: idle, x: sum("idle_node_minutes", "Idle node-minutes"), y: field("cluster_id", "Cluster"), horizontal: true, format: "plain" }, 3],
+      [{ type: "bar", title: "Idle node-minutes per cluster", description: idleDescription, dataset: idle, x: sum("idle_node_minutes", "Idle node-minutes"), y: field("cluster_label", "Cluster"), horizontal: true, format: "plain" }, 3],
     )
     .row(
       6,
@@ -275,7 +275,9 @@ function cost(d: DashboardBuilder, read: (f: string) => string): DashboardBuilde
           description: idleDescription,
           dataset: idle,
           columns: [
-            field("cluster_id", "Cluster"),
+            field("cluster_name", "Cluster"),
+            field("cluster_id", "Cluster id"),
+            field("owned_by", "Owner"),
             field("workspace_id", "Workspace"),
             field("stretch_start", "Idle from"),
             field("stretch_end", "Idle until"),

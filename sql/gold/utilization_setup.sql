@@ -1,7 +1,7 @@
 -- Gold compute utilization (issue #19): the per-run table, the rightsizing view and the idle
 -- cluster view (idempotent). The table is refreshed by sql/gold/utilization.sql after the run
 -- model (sql/gold/job_runs.sql); the views are computed when read.
--- Parameters (named markers): :catalog, :bronze_schema (node_timeline, read by
+-- Parameters (named markers): :catalog, :bronze_schema (node_timeline and clusters, read by
 --   cluster_idle_stretches), :gold_schema, and the environment's rightsizing thresholds
 --   (environments/<env>.yaml, defaults in stacks/config/resolve.ts):
 --   :driver_cpu_percent  avg driver CPU % at or above which a multi-node job is driver-bound
@@ -97,7 +97,10 @@ EXECUTE IMMEDIATE util_view_sql;
 -- view as literals at each setup run (a view body cannot take parameters; see the header).
 -- Columns: stretch_start, stretch_end (end of the last idle minute), idle_minutes, max_nodes /
 -- min_nodes (instances per minute, driver included), idle_node_minutes (sum of the nodes of
--- every idle minute: what was wasted), peak_cpu_percent (highest node-minute in the stretch).
+-- every idle minute: what was wasted), peak_cpu_percent (highest node-minute in the stretch),
+-- cluster_name and owned_by: the cluster's newest row in bronze clusters (an SCD2 table, one row
+-- per change: newest change_time, then newest ingestion), NULL when bronze has no row for it yet;
+-- operators recognise a cluster by name, and the owner is whom to ask about it.
 DECLARE OR REPLACE VARIABLE util_bronze STRING;
 SET VAR util_bronze = '`' || replace(:catalog, '`', '``') || '`.`' || replace(:bronze_schema, '`', '``') || '`.';
 SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'cluster_idle_stretches AS '
@@ -117,12 +120,21 @@ SET VAR util_view_sql = 'CREATE OR REPLACE VIEW ' || util_gold || 'cluster_idle_
   || 'idle_minutes AS ('
   || 'SELECT workspace_id, cluster_id, minute_index, nodes, peak_cpu_percent, '
   || 'minute_index - row_number() OVER (PARTITION BY workspace_id, cluster_id ORDER BY minute_index) AS island '
-  || 'FROM cluster_minutes WHERE all_idle = 1) '
+  || 'FROM cluster_minutes WHERE all_idle = 1), '
+  || 'stretches AS ('
   || 'SELECT workspace_id, cluster_id, '
   || 'timestamp_seconds(min(minute_index) * 60) AS stretch_start, '
   || 'timestamp_seconds((max(minute_index) + 1) * 60) AS stretch_end, '
   || 'count(*) AS idle_minutes, CAST(max(nodes) AS INT) AS max_nodes, CAST(min(nodes) AS INT) AS min_nodes, '
   || 'sum(nodes) AS idle_node_minutes, max(peak_cpu_percent) AS peak_cpu_percent '
   || 'FROM idle_minutes GROUP BY workspace_id, cluster_id, island '
-  || 'HAVING count(*) >= ' || CAST(CAST(:idle_min_minutes AS INT) AS STRING);
+  || 'HAVING count(*) >= ' || CAST(CAST(:idle_min_minutes AS INT) AS STRING) || '), '
+  || 'cluster_names AS ('
+  || 'SELECT workspace_id, cluster_id, '
+  || 'max_by(struct(cluster_name, owned_by), struct(change_time, bronze_ingestion_timestamp)) AS c '
+  || 'FROM ' || util_bronze || 'clusters GROUP BY workspace_id, cluster_id) '
+  || 'SELECT s.workspace_id, s.cluster_id, s.stretch_start, s.stretch_end, s.idle_minutes, s.max_nodes, '
+  || 's.min_nodes, s.idle_node_minutes, s.peak_cpu_percent, n.c.cluster_name AS cluster_name, n.c.owned_by AS owned_by '
+  || 'FROM stretches s LEFT JOIN cluster_names n '
+  || 'ON n.workspace_id = s.workspace_id AND n.cluster_id = s.cluster_id';
 EXECUTE IMMEDIATE util_view_sql;

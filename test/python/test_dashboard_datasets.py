@@ -284,6 +284,10 @@ def utilization_fixtures(spark) -> None:
                         node_minutes("1001", "0101-idle-a", at(2, 4), 45, 2, 1.0)
                         + node_minutes("2002", "0202-idle-b", at(1, 8), 30, 0, 2.0)
                         + node_minutes("1001", "0303-busy", at(1, 8), 40, 2, 70.0))
+    # 0101-idle-a has a name in bronze clusters, 0202-idle-b none yet: the chart labels it by id
+    create_bronze_table(spark, f"{CATALOG}.{BRONZE}", "system.compute.clusters", [
+        {"workspace_id": "1001", "cluster_id": "0101-idle-a", "cluster_name": "bi-shared", "owned_by": "bi@example.com",
+         "change_time": at(9, 1)}])
     # the default idle levels (5 %, 30 minutes); a driver level of 40 % makes job 11 driver-bound
     run_sql_file(spark, "sql/gold/utilization_setup.sql", {"catalog": CATALOG, "bronze_schema": BRONZE, "gold_schema": GOLD,
                                                            "idle_cpu_percent": "5", "idle_min_minutes": "30",
@@ -421,3 +425,5 @@ def test_rightsizing_page_datasets(platform):
     assert lowest == [("11", 1), ("21", 2)]
     idle = sorted((r["cluster_id"], r["idle_minutes"], r["max_nodes"], r["idle_node_minutes"]) for r in rows("idle_clusters"))
     assert idle == [("0101-idle-a", 45, 3, 135), ("0202-idle-b", 30, 1, 30)]
+    labels = sorted((r["cluster_label"], r["cluster_name"], r["owned_by"]) for r in rows("idle_clusters"))
+    assert labels == [("0202-idle-b", None, None), ("bi-shared (0101-idle-a)", "bi-shared", "bi@example.com")]

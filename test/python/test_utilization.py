@@ -227,7 +227,30 @@ def test_idle_stretches_of_at_least_30_minutes_where_every_node_idles(spark, pla
         "workspace_id": "1", "cluster_id": "c-idle", "stretch_start": t1, "stretch_end": t1 + 40 * MIN,
         "idle_minutes": 40, "max_nodes": 3, "min_nodes": 3, "idle_node_minutes": 120,
         "peak_cpu_percent": pytest.approx(2.0),
+        "cluster_name": None, "owned_by": None,  # bronze clusters has no row for c-idle yet
     }]
+
+
+def test_idle_stretches_carry_the_newest_cluster_name_and_owner(spark, platform):
+    """bronze clusters is SCD2 (a row per change): the newest change_time names the cluster, a
+    re-ingested copy of an older change does not; another workspace's c-idle is another cluster."""
+    t1 = NOW - dt.timedelta(hours=3)
+    create_bronze_table(spark, platform, "system.compute.node_timeline", _idle_rows(t1))
+    day = dt.timedelta(days=1)
+    create_bronze_table(spark, platform, "system.compute.clusters", [
+        {"workspace_id": "1", "cluster_id": "c-idle", "cluster_name": "old name", "owned_by": "a@example.com",
+         "change_time": NOW - 3 * day, "bronze_ingestion_timestamp": NOW - 3 * day},
+        {"workspace_id": "1", "cluster_id": "c-idle", "cluster_name": "analytics-shared", "owned_by": "b@example.com",
+         "change_time": NOW - 2 * day, "bronze_ingestion_timestamp": NOW - 2 * day},
+        # the first change again, ingested later (a replayed stream): still the older change
+        {"workspace_id": "1", "cluster_id": "c-idle", "cluster_name": "old name", "owned_by": "a@example.com",
+         "change_time": NOW - 3 * day, "bronze_ingestion_timestamp": NOW - day},
+        {"workspace_id": "2", "cluster_id": "c-idle", "cluster_name": "other workspace", "owned_by": "c@example.com",
+         "change_time": NOW - day, "bronze_ingestion_timestamp": NOW - day},
+    ])
+    got = [(r.workspace_id, r.cluster_id, r.cluster_name, r.owned_by)
+           for r in run_sql(spark, f"SELECT * FROM {platform}.cluster_idle_stretches")]
+    assert got == [("1", "c-idle", "analytics-shared", "b@example.com")]
 
 
 def test_idle_levels_come_from_the_environment(spark, platform):
