@@ -46,6 +46,20 @@ export interface FoundationProps {
   readonly roles: readonly RoleHolder[];
   /** The SQL warehouse of SQL tasks and alerts. */
   readonly warehouse: FoundationWarehouse;
+  /**
+   * What exists already and is imported (Terraform `import` blocks) rather than created: the
+   * catalog, schemas by key (only inside an adopted catalog: a new catalog has none), and the
+   * created warehouse's `adoptId` (SqlWarehouseProps). Adopted grants become authoritative.
+   * @default - nothing: every object is created
+   */
+  readonly adopt?: FoundationAdoption;
+}
+
+export interface FoundationAdoption {
+  /** @default false */
+  readonly catalog?: boolean;
+  /** @default - none */
+  readonly schemas?: readonly (keyof FoundationSchemaNames)[];
 }
 
 const SCHEMA_COMMENTS: Readonly<Record<keyof FoundationSchemaNames, string>> = {
@@ -86,12 +100,18 @@ export class Foundation extends Construct {
       ...(new Set(names).size !== names.length ? [`schemas: names must be distinct, got ${names.join(", ")}`] : []),
       ...(props.roles.some((r) => r.role === "admin") ? [] : ["roles: at least one admin is required"]),
       ...dupPrincipals.map((r) => `roles: ${r.principal} holds ${r.role} twice`),
+      ...adoptionProblems(props.adopt),
     ]);
 
     const assign = (table: Readonly<Record<AccessRole, readonly string[]>>, include: readonly AccessRole[]): PrivilegeAssignment[] =>
       props.roles.filter((r) => include.includes(r.role)).map((r) => ({ principal: r.principal, privileges: table[r.role] }));
 
-    this.catalog = new GovernedCatalog(this, "Catalog", { ...props.catalog, grants: assign(CATALOG_PRIVILEGES, EVERYONE) });
+    const adoptedSchemas = new Set(props.adopt?.schemas ?? []);
+    this.catalog = new GovernedCatalog(this, "Catalog", {
+      ...props.catalog,
+      grants: assign(CATALOG_PRIVILEGES, EVERYONE),
+      adoptExisting: props.adopt?.catalog ?? false,
+    });
     this.catalogName = this.catalog.name;
     const schema = (key: keyof FoundationSchemaNames) =>
       new GovernedSchema(this, SCHEMA_IDS[key], {
@@ -101,6 +121,7 @@ export class Foundation extends Construct {
         comment: SCHEMA_COMMENTS[key],
         properties: props.schemaProperties,
         grants: assign(SCHEMA_PRIVILEGES, key === "bronze" ? BRONZE_ROLES : EVERYONE),
+        adoptFullName: adoptedSchemas.has(key) ? `${props.catalog.name}.${props.schemas[key]}` : undefined,
       });
     this.schemas = { bronze: schema("bronze"), gold: schema("gold"), etlMonitor: schema("etlMonitor"), mlops: schema("mlops") };
 
@@ -120,4 +141,12 @@ export class Foundation extends Construct {
       this.warehouseId = this.warehouse.warehouseId;
     }
   }
+}
+
+function adoptionProblems(adopt: FoundationAdoption | undefined): string[] {
+  const schemas = adopt?.schemas ?? [];
+  const problems = schemas.filter((k, i) => schemas.indexOf(k) !== i).map((k) => `adopt.schemas: ${k} is listed twice`);
+  for (const k of schemas) if (!(k in SCHEMA_IDS)) problems.push(`adopt.schemas: unknown schema key "${k}"; expected one of ${Object.keys(SCHEMA_IDS).join(", ")}`);
+  if (schemas.length > 0 && !adopt?.catalog) problems.push("adopt.schemas: a schema can exist only in an existing catalog; set adopt.catalog too");
+  return problems;
 }

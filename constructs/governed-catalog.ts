@@ -11,6 +11,13 @@ export interface GovernedCatalogProps {
   readonly properties?: Record<string, string>;
   /** Authoritative: principals not listed lose their grants on apply. */
   readonly grants: readonly PrivilegeAssignment[];
+  /**
+   * The catalog exists already: a Terraform `import` block (id: the name, per the provider's
+   * resources/catalog "Import" section) brings it into this address instead of creating it. The
+   * plan shows it as an import plus any update that makes it match these props.
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
 }
 
 /** A Unity Catalog catalog owned by a group, with authoritative grants. */
@@ -28,6 +35,7 @@ export class GovernedCatalog extends Construct {
       properties: props.properties,
       forceDestroy: false,
     });
+    if (props.adoptExisting) this.resource.importFrom(props.name);
     this.name = this.resource.name;
     new SecurableGrants(this, "Grants", { securable: { catalog: this.name }, assignments: props.grants });
   }

@@ -1,5 +1,7 @@
 import { Schema } from "@cdktf/provider-databricks/lib/schema";
 import { Construct } from "constructs";
+import { Token } from "./core";
+import { throwIfProblems } from "./errors";
 import { PrivilegeAssignment, SecurableGrants } from "./securable-grants";
 
 export interface GovernedSchemaProps {
@@ -12,6 +14,14 @@ export interface GovernedSchemaProps {
   readonly properties?: Record<string, string>;
   /** Authoritative: principals not listed lose their grants on apply. Privileges inherit to tables. */
   readonly grants: readonly PrivilegeAssignment[];
+  /**
+   * The schema exists already under this full name, `<catalog>.<schema>` (the import id of the
+   * provider's resources/schema "Import" section): a Terraform `import` block brings it into this
+   * address instead of creating it. A literal, not `GovernedCatalog.name`: an import id is read
+   * before the plan knows any resource.
+   * @default - the schema is created
+   */
+  readonly adoptFullName?: string;
 }
 
 /**
@@ -27,6 +37,13 @@ export class GovernedSchema extends Construct {
 
   constructor(scope: Construct, id: string, props: GovernedSchemaProps) {
     super(scope, id);
+    if (props.adoptFullName !== undefined) {
+      const full = props.adoptFullName;
+      const problems: string[] = [];
+      if (Token.isUnresolved(full) || !/^[^.\s]+\.[^.\s]+$/.test(full)) problems.push(`adoptFullName: expected a literal <catalog>.<schema>, got "${full}"`);
+      else if (!Token.isUnresolved(props.name) && !full.endsWith(`.${props.name}`)) problems.push(`adoptFullName: "${full}" is not the schema "${props.name}"`);
+      throwIfProblems(this, problems);
+    }
     this.resource = new Schema(this, "Resource", {
       catalogName: props.catalogName,
       name: props.name,
@@ -35,6 +52,7 @@ export class GovernedSchema extends Construct {
       properties: props.properties,
       forceDestroy: false,
     });
+    if (props.adoptFullName !== undefined) this.resource.importFrom(props.adoptFullName);
     this.name = this.resource.name;
     this.catalogName = this.resource.catalogName;
     this.fullName = `${this.resource.catalogName}.${this.resource.name}`;

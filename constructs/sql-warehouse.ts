@@ -12,6 +12,13 @@ export interface SqlWarehouseProps {
   readonly autoStopMinutes?: number;
   /** @default 1 */
   readonly maxClusters?: number;
+  /**
+   * Id of an existing warehouse to bring under this construct's management (a Terraform `import`
+   * block; the provider's resources/sql_endpoint imports by id). Its settings are then changed to
+   * these props. To use a warehouse without managing it, do not create a SqlWarehouse at all.
+   * @default - a new warehouse is created
+   */
+  readonly adoptId?: string;
 }
 
 /**
@@ -29,6 +36,8 @@ export class SqlWarehouse extends Construct {
     const problems: string[] = [];
     if (autoStop < 1 || autoStop > 120) problems.push(`autoStopMinutes: expected 1..120, got ${autoStop}`);
     if (maxClusters < 1 || maxClusters > 10) problems.push(`maxClusters: expected 1..10, got ${maxClusters}`);
+    // An id, not the warehouse's HTTP path or URL (both end in it): /sql/1.0/warehouses/<id>.
+    if (props.adoptId !== undefined && !/^[0-9A-Za-z]+$/.test(props.adoptId)) problems.push(`adoptId: expected a warehouse id (letters and digits), got "${props.adoptId}"`);
     throwIfProblems(this, problems);
     this.resource = new SqlEndpoint(this, "Resource", {
       name: props.name,
@@ -39,6 +48,7 @@ export class SqlWarehouse extends Construct {
       enableServerlessCompute: true,
       warehouseType: "PRO",
     });
+    if (props.adoptId !== undefined) this.resource.importFrom(props.adoptId);
     this.warehouseId = this.resource.id;
   }
 }

@@ -17,6 +17,8 @@ export interface StackFacts {
   /** Lakeview dashboards: where they live and who may open them (`databricks_permissions` with `dashboard_id`). */
   readonly dashboards: readonly { readonly address: string; readonly name: string; readonly parentPath: string; readonly acl: string; readonly embedCredentials: string }[];
   readonly protectedResources: readonly string[];
+  /** Existing objects this stack imports (Terraform `import` blocks) instead of creating. */
+  readonly adopted: readonly { readonly address: string; readonly importId: string }[];
 }
 
 export function stackFacts(stack: SynthesizedStack): StackFacts {
@@ -44,6 +46,7 @@ export function stackFacts(stack: SynthesizedStack): StackFacts {
     })),
     dashboards: dashboards(stack),
     protectedResources: resources.filter((r) => get(r.body, "lifecycle.prevent_destroy") === true).map((r) => r.address),
+    adopted: (stack.import ?? []).map((i) => ({ address: text(i.to), importId: text(i.id) })).sort((a, b) => compare(a.address, b.address)),
   };
 }
 

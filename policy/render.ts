@@ -54,6 +54,11 @@ export function renderMarkdown(audit: StackAudit): string {
     "## Protected resources (prevent_destroy)",
     "",
     facts.protectedResources.length > 0 ? facts.protectedResources.map((a) => `- ${a}`).join("\n") + "\n" : "_None: this environment allows destroying every resource._\n",
+    "## Adopted objects (Terraform import blocks)",
+    "",
+    "Existing objects the first apply takes over instead of creating. Their settings and authoritative grants become this stack's: grants not declared here are revoked.",
+    "",
+    table(["Resource", "Imported id"], facts.adopted.map((a) => [a.address, a.importId])),
     "## Policy findings",
     "",
     table(

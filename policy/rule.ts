@@ -34,6 +34,8 @@ export interface SynthesizedStack {
   readonly terraform?: Record<string, unknown>;
   readonly variable?: Record<string, Record<string, unknown>>;
   readonly output?: Record<string, Record<string, unknown>>;
+  /** Terraform `import` blocks: existing objects adopted into an address. */
+  readonly import?: readonly Record<string, unknown>[];
   readonly [key: string]: unknown;
 }
 

@@ -42,6 +42,12 @@ export interface GateResult {
   readonly blocked: readonly GatedChange[];
   readonly allowed: readonly GatedChange[];
   readonly summary: { readonly create: number; readonly update: number; readonly delete: number; readonly replace: number; readonly noop: number };
+  /**
+   * Existing objects the plan imports (Terraform's JSON format: a change with an `importing`
+   * object "is an import operation in addition to anything mentioned in the actions field"), so
+   * the reviewer sees an adoption apart from the update that may come with it.
+   */
+  readonly imported: readonly { readonly address: string; readonly id: string; readonly actions: readonly string[] }[];
 }
 
 /**
@@ -69,8 +75,9 @@ export function evaluatePlan(plan: unknown, allowList: readonly AllowEntry[] = [
   const summary = { create: 0, update: 0, delete: 0, replace: 0, noop: 0 };
   const blocked: GatedChange[] = [];
   const allowed: GatedChange[] = [];
+  const imported: { address: string; id: string; actions: string[] }[] = [];
   const invalid = notAPlan(plan);
-  if (invalid) return { errors: [invalid], blocked, allowed, summary };
+  if (invalid) return { errors: [invalid], blocked, allowed, summary, imported };
   for (const entry of allowList) {
     if (typeof entry.reason !== "string" || entry.reason.trim().length < MIN_REASON_LENGTH) {
       errors.push(`allow-list entry ${entry.stack}/${entry.address}: the reason must have ${MIN_REASON_LENGTH} characters or more`);
@@ -97,6 +104,11 @@ export function evaluatePlan(plan: unknown, allowList: readonly AllowEntry[] = [
     else if (actions.includes("create")) summary.create++;
     else if (actions.includes("update")) summary.update++;
     else summary.noop++;
+    const importing = (rc.change as { importing?: unknown }).importing;
+    if (importing !== null && typeof importing === "object") {
+      const id = (importing as { id?: unknown }).id;
+      imported.push({ address: String(rc.address), id: typeof id === "string" ? id : "(by identity)", actions: actions.map(String) });
+    }
     if (!deletes || !STATEFUL_RESOURCE_TYPES.includes(String(rc.type))) continue;
     const change: GatedChange = {
       address: String(rc.address),
@@ -109,7 +121,7 @@ export function evaluatePlan(plan: unknown, allowList: readonly AllowEntry[] = [
     if (reason) allowed.push({ ...change, allowedBecause: reason });
     else blocked.push(change);
   }
-  return { errors, blocked, allowed, summary };
+  return { errors, blocked, allowed, summary, imported };
 }
 
 export function readAllowList(file: string): AllowEntry[] {
@@ -184,6 +196,7 @@ export function runPlanGate(argv: readonly string[], out: (line: string) => void
   for (const c of result.blocked) err(`BLOCKED: ${describeChange(c)}`);
   const s = result.summary;
   out(`plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.noop} unchanged`);
+  for (const i of result.imported) out(`imports: ${i.address} from "${i.id}"${i.actions.includes("update") ? ", then updated to match the configuration" : ""}`);
   if (result.blocked.length > 0) {
     err(`plan gate: ${result.blocked.length} delete/replace of protected resources${stack ? ` in stack ${stack}` : ""}; if intended, list each { stack, address, reason } in an allow-list (--allow)`);
   }

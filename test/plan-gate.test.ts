@@ -28,6 +28,19 @@ describe("plan gate", () => {
     expect(r.out).toEqual(["plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged"]);
   });
 
+  // Terraform's JSON plan marks an import with `change.importing` (internal/command/jsonplan:
+  // "an import operation in addition to anything mentioned in the actions field").
+  test("imports pass and are listed apart from the update that comes with them", () => {
+    const r = gate("import-catalog.json");
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([
+      "plan: 1 to create, 1 to update, 0 to replace, 0 to delete, 1 unchanged",
+      'imports: databricks_catalog.Catalog_742F25FD from "observability_prod", then updated to match the configuration',
+      'imports: databricks_schema.GoldSchema_24792122 from "observability_prod.observability_gold"',
+    ]);
+    expect(evaluatePlan(JSON.parse(fs.readFileSync(path.join(PLANS, "update.json"), "utf8"))).imported).toEqual([]);
+  });
+
   test("updates pass, and so does replacing a resource that holds no data", () => {
     const r = gate("update.json");
     expect(r.code).toBe(0);

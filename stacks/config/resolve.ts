@@ -171,6 +171,7 @@ export function resolvePlatformSpec(validated: EnvironmentConfig, options: Resol
         properties: { ...config.catalog.properties, environment: env, managed_by: config.tags.managedBy },
       },
       schemas: config.schemas,
+      adopt: { catalog: config.adopt.catalog, schemas: config.adopt.schemas },
       schemaProperties: { environment: env },
       reportsVolume: config.reportsVolume,
       roles,
@@ -181,6 +182,7 @@ export function resolvePlatformSpec(validated: EnvironmentConfig, options: Resol
             clusterSize: config.warehouse.clusterSize,
             autoStopMinutes: config.warehouse.autoStopMinutes,
             maxClusters: config.warehouse.maxClusters,
+            adoptId: config.adopt.warehouseId,
           },
     },
     // Platform admins read system tables to operate the platform; the run-as principal to ingest.

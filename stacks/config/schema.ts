@@ -36,14 +36,31 @@ const catalogSection = z.strictObject({
   properties: z.record(z.string(), z.string()).default({}),
 });
 
+const SCHEMA_DEFAULTS = { bronze: "system_bronze", gold: "observability_gold", etlMonitor: "etl_monitor", mlops: "mlops_monitoring" } as const;
+const SCHEMA_KEYS = Object.keys(SCHEMA_DEFAULTS) as [keyof typeof SCHEMA_DEFAULTS, ...(keyof typeof SCHEMA_DEFAULTS)[]];
+
 const schemasSection = z
   .strictObject({
-    bronze: identifier.default("system_bronze"),
-    gold: identifier.default("observability_gold"),
-    etlMonitor: identifier.default("etl_monitor"),
-    mlops: identifier.default("mlops_monitoring"),
+    bronze: identifier.default(SCHEMA_DEFAULTS.bronze),
+    gold: identifier.default(SCHEMA_DEFAULTS.gold),
+    etlMonitor: identifier.default(SCHEMA_DEFAULTS.etlMonitor),
+    mlops: identifier.default(SCHEMA_DEFAULTS.mlops),
   })
-  .default({ bronze: "system_bronze", gold: "observability_gold", etlMonitor: "etl_monitor", mlops: "mlops_monitoring" });
+  .default(SCHEMA_DEFAULTS);
+
+/**
+ * Objects that exist already and are imported into the stack (Terraform `import` blocks, part of
+ * the reviewed plan) instead of created: docs/deploy.md, "Adopting what already exists".
+ */
+const adoptSection = z
+  .strictObject({
+    catalog: z.boolean().default(false),
+    /** Keys of `schemas`; only inside an adopted catalog. */
+    schemas: z.array(z.enum(SCHEMA_KEYS)).default([]),
+    /** Manage this existing warehouse (its settings become `warehouse`'s); `warehouse.existingId` only uses one. */
+    warehouseId: z.string().regex(/^[0-9A-Za-z]+$/, "expected a warehouse id (letters and digits), not its HTTP path or URL").optional(),
+  })
+  .default({ catalog: false, schemas: [] });
 
 const principalsSection = z.strictObject({
   platformAdmins: principal,
@@ -207,6 +224,7 @@ export const environmentSchema = z
     catalog: catalogSection,
     schemas: schemasSection,
     reportsVolume: identifier.default("reports"),
+    adopt: adoptSection,
     principals: principalsSection,
     runAs: z.strictObject({ servicePrincipal: applicationId.optional() }).default({}),
     tags: tagsSection,
@@ -222,6 +240,18 @@ export const environmentSchema = z
     policy: policySection,
   })
   .superRefine((config, ctx) => {
+    if (config.adopt.schemas.length > 0 && !config.adopt.catalog) {
+      ctx.addIssue({ code: "custom", path: ["adopt", "schemas"], message: "a schema can exist only in an existing catalog: set adopt.catalog: true too" });
+    }
+    const twice = config.adopt.schemas.filter((k, i) => config.adopt.schemas.indexOf(k) !== i);
+    if (twice.length > 0) ctx.addIssue({ code: "custom", path: ["adopt", "schemas"], message: `listed twice: ${[...new Set(twice)].join(", ")}` });
+    if (config.adopt.warehouseId && config.warehouse.existingId) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["adopt", "warehouseId"],
+        message: "warehouse.existingId uses a warehouse without managing it, adopt.warehouseId manages one: set only one",
+      });
+    }
     if (config.tier !== "development" && !config.runAs.servicePrincipal) {
       ctx.addIssue({
         code: "custom",
