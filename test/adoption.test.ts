@@ -9,8 +9,8 @@ import { Foundation } from "../constructs/foundation";
 import { resolvePlatformSpec } from "../stacks/config/resolve";
 import { stackFacts } from "../policy/facts";
 import { SynthesizedStack } from "../policy/rule";
-import { ConfigError, loadEnvironmentFile } from "../stacks/config/load";
-import { PROJECT_ROOT, synthConstructs, synthStack, tempDir, TfJson } from "./helpers";
+import { loadEnvironmentFile } from "../stacks/config/load";
+import { PROJECT_ROOT, prodFileProblems, synthConstructs, synthStack, tempDir, TfJson } from "./helpers";
 
 // Import ids per the provider's docs (registry 1.99.0, resources/catalog, schema, sql_endpoint,
 // "Import"): a catalog is its name, a schema `<catalog>.<schema>`, a warehouse its id.
@@ -39,15 +39,7 @@ function load(text: string) {
   return () => loadEnvironmentFile(file, {}, root);
 }
 
-function problemsOf(text: string): string[] {
-  try {
-    load(text)();
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = prodFileProblems;
 
 describe("adopting existing objects (Terraform import blocks)", () => {
   test("constructs: an adopted catalog, schema and warehouse each get one import block at their own address", () => {

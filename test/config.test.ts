@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, loadEnvironmentFile, loadEnvironments } from "../stacks/config/load";
-import { PROJECT_ROOT, tempDir } from "./helpers";
+import { PROJECT_ROOT, prodFileProblems, tempDir } from "./helpers";
 
 const PROD = fs.readFileSync(path.join(PROJECT_ROOT, "environments", "prod.yaml"), "utf8");
 
@@ -13,16 +13,7 @@ function writeEnv(files: Record<string, string>): string {
   return root;
 }
 
-function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  const root = writeEnv({ prod: text });
-  try {
-    loadEnvironmentFile(path.join(root, "environments", "prod.yaml"), env, root);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = prodFileProblems;
 
 describe("environment configuration", () => {
   test("the shipped dev, aut and prod files load with no environment variables", () => {

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { Construct } from "constructs";
 import { App, TerraformStack, Testing } from "cdktf";
-import { loadEnvironments } from "../stacks/config/load";
+import { ConfigError, loadEnvironmentFile, loadEnvironments } from "../stacks/config/load";
 import { EnvironmentConfig } from "../stacks/config/schema";
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { resolvePlatformSpec } from "../stacks/config/resolve";
@@ -114,4 +114,22 @@ export function listFiles(dir: string, prefix = ""): string[] {
     .readdirSync(path.join(dir, prefix), { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(prefix, e.name)) : [path.join(prefix, e.name)]))
     .sort();
+}
+
+/**
+ * The problems `loadEnvironmentFile` reports for `text` as `environments/prod.yaml` of a fresh
+ * project root ([] when it loads).
+ */
+export function prodFileProblems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  const root = tempDir("dbx-config-");
+  fs.mkdirSync(path.join(root, "environments"));
+  const file = path.join(root, "environments", "prod.yaml");
+  fs.writeFileSync(file, text);
+  try {
+    loadEnvironmentFile(file, env, root);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  return [];
 }
