@@ -211,7 +211,7 @@ def rightsizing_params(config: dict) -> dict:
 
 
 def stage_gold(ctx: Context) -> str:
-    from sqlharness import run_sql_file
+    from sqlharness import run_sql_file, table_names
 
     spark = ctx.spark
     spark.sql(f"CREATE SCHEMA IF NOT EXISTS {ctx.schemas.gold}")
@@ -220,8 +220,8 @@ def stage_gold(ctx: Context) -> str:
     for f in files:
         run_sql_file(spark, f, p)
     used = "sql/gold run model" if gold_model_landed() else "sql/analytics (gold run model not on this branch yet)"
-    counts = {t.name: spark.table(f"{ctx.schemas.gold}.{t.name}").count()
-              for t in spark.catalog.listTables(ctx.schemas.gold) if t.tableType != "VIEW"}
+    counts = {name: spark.table(f"{ctx.schemas.gold}.{name}").count()
+              for name in table_names(spark, ctx.schemas.gold, views=False)}
     ctx.results["gold"] = counts
     return f"{used}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 

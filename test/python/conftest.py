@@ -30,6 +30,7 @@ for _path in (HERE, os.path.join(HERE, "dlt_stub")):
         sys.path.insert(0, _path)
 
 from spark_session import LOCAL_CATALOG, build_spark  # noqa: E402
+from sqlharness import table_names  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +45,7 @@ def _conf_snapshot(session) -> dict:
 
 
 def _temp_views(session) -> set:
-    return {t.name for t in session.catalog.listTables("default") if t.isTemporary}
+    return table_names(session, "default", temporary=True)
 
 
 @pytest.fixture(autouse=True)

@@ -74,12 +74,17 @@ def build_spark(base_dir: str, app_name: str = "observability-tests") -> SparkSe
         # commits (Delta's default) costs more than replaying the JSON log; measured ~15% less
         # time per UPDATE/INSERT/MERGE round. Databricks keeps its own default.
         .config("spark.databricks.delta.properties.defaults.checkpointInterval", "1000")
-        # Tiny data, many queries: whole-stage code generation for every plan (Delta's log
-        # replay has huge nested schemas) costs more than it saves; measured ~25% less time
-        # per Delta operation without it. Expression codegen stays on (fully interpreted mode,
-        # factoryMode=NO_CODEGEN, breaks spark.catalog.listTables in Spark 4.0.1).
-        # SPARK_TEST_CODEGEN=1 restores Spark's default.
+        # Tiny data, many queries: generating and compiling Java for every plan and every
+        # projection (Delta's log replay serialises huge nested action schemas, per task)
+        # costs more than interpreting a few rows. A JFR profile of a SELECT/UPDATE/INSERT
+        # loop put 40% of the driver's CPU in code generation and Janino; without it the same
+        # loop needed 46% fewer CPU samples, and test_etl_sdk.py took 271 s instead of 351 s.
+        # Whole-stage codegen off, and expression codegen off (factoryMode, an internal conf
+        # Spark's own tests use). Under NO_CODEGEN spark.catalog.listTables fails in Spark
+        # 4.0.1 (EXPRESSION_DECODING_FAILED on catalog.Table), so tests list tables with
+        # sqlharness.table_names (SHOW TABLES). SPARK_TEST_CODEGEN=1 restores Spark's defaults.
         .config("spark.sql.codegen.wholeStage", "true" if _CODEGEN else "false")
+        .config("spark.sql.codegen.factoryMode", "FALLBACK" if _CODEGEN else "NO_CODEGEN")
         # Tests VACUUM freshly written tables; Databricks keeps the 7-day check on.
         .config("spark.databricks.delta.retentionDurationCheck.enabled", "false")
         .config("spark.sql.streaming.forceDeleteTempCheckpointLocation", "true")

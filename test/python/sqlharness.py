@@ -304,6 +304,18 @@ def run_sql_file(spark: SparkSession, path: str, params: Mapping[str, Any] | Non
     return run_sql(spark, load_sql(path), params)
 
 
+def table_names(spark: SparkSession, schema: str, *, views: bool = True, temporary: bool = False) -> set[str]:
+    """The tables of ``schema`` (with its views unless ``views=False``; only the session's
+    temporary views with ``temporary=True``), as SHOW TABLES names them (lower case).
+    ``spark.catalog.listTables`` cannot be used here: it fails with EXPRESSION_DECODING_FAILED
+    under the interpreted expression mode of the test session (spark_session.py)."""
+    rows = spark.sql(f"SHOW TABLES IN {schema}").collect()
+    names = {r.tableName for r in rows if bool(r.isTemporary) == temporary}
+    if not views:
+        names -= {r.viewName for r in spark.sql(f"SHOW VIEWS IN {schema}").collect()}
+    return names
+
+
 def sql_executor(spark: SparkSession, params: Mapping[str, Any] | None = None) -> Callable[[str], DataFrame]:
     """An ``execute_sql(statement) -> DataFrame`` for notebook functions: same rules as
     ``run_sql``; a dropped statement returns an empty DataFrame."""

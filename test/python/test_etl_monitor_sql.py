@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from sqlharness import run_sql_file
+from sqlharness import run_sql_file, table_names
 from test_analytics_support import params, setup_etl
 
 STAGES = ["LOAD_GO", "LOAD_DB_CONFIG", "LOAD_DB_TRAN", "LOAD_DIM", "LOAD_TRAN", "PRE_PROCESS", "PROCESS_DATA"]
@@ -58,7 +58,7 @@ def test_setup_seeds_the_seven_stages_once(spark, etl):
     rows = spark.sql(f"SELECT SequenceID, SequenceCode, IsFrameworkManaged FROM {etl}.ETLconfigSequence ORDER BY 1").collect()
     assert [(r[0], r[1]) for r in rows] == list(enumerate(STAGES))
     assert all(r[2] for r in rows)
-    tables = {t.name.lower() for t in spark.catalog.listTables(etl)}
+    tables = {t.lower() for t in table_names(spark, etl)}
     assert {"etlconfigsequence", "etlconfigprocess", "etlconfigtasks", "etlconfigparameters", "etlprocessingsteps",
             "etlsyslogs", "v_processstatus", "v_runsummary", "v_taskdetail", "v_mandatoryblockers",
             "v_currentfailures", "v_watermarks"} <= tables

@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from sqlharness import LOCAL_CATALOG, REPO_ROOT, run_sql_file, split_statements as harness_split, sql_executor
+from sqlharness import LOCAL_CATALOG, REPO_ROOT, run_sql_file, split_statements as harness_split, sql_executor, table_names
 
 LIB = os.path.join(REPO_ROOT, "notebooks", "lib")
 if LIB not in sys.path:
@@ -132,7 +132,7 @@ def test_setup_is_idempotent_and_restores_the_current_schema(spark, schema, moni
     stages = spark.sql(f"SELECT SequenceID, SequenceCode FROM {schema}.ETLconfigSequence ORDER BY 1").collect()
     assert [tuple(r) for r in stages] == list(enumerate(
         ["LOAD_GO", "LOAD_DB_CONFIG", "LOAD_DB_TRAN", "LOAD_DIM", "LOAD_TRAN", "PRE_PROCESS", "PROCESS_DATA"]))
-    names = {t.name.lower() for t in spark.catalog.listTables(schema)}
+    names = {t.lower() for t in table_names(spark, schema)}
     assert {t.lower() for t in TABLES} | {"v_processstatus", "v_runsummary", "v_taskdetail", "v_mandatoryblockers",
                                           "v_currentfailures", "v_watermarks"} <= names
     props = {r.key: r.value for r in spark.sql(f"SHOW TBLPROPERTIES {schema}.ETLProcessingSteps").collect()}

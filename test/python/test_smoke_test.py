@@ -14,7 +14,7 @@ import pytest
 
 from notebook_loader import REPO_ROOT, load_notebook
 from spark_session import LOCAL_CATALOG
-from sqlharness import sql_executor
+from sqlharness import sql_executor, table_names
 from system_tables import SYSTEM_TABLES, create_system_table, local_name
 
 REGISTRY = json.load(open(os.path.join(REPO_ROOT, "sql", "registry", "system_tables.json"), encoding="utf-8"))
@@ -56,7 +56,7 @@ def test_writes_to_each_platform_schema_and_leaves_nothing_behind(spark, nb, fre
     execute = sql_executor(spark)
     result = nb.check_schema_write(execute, LOCAL_CATALOG, fresh_schema, suffix="t1")
     assert result == (f"write {LOCAL_CATALOG}.{fresh_schema}", True, "ok")
-    assert [t.name for t in spark.catalog.listTables(fresh_schema)] == []
+    assert table_names(spark, fresh_schema) == set()
 
 
 def test_a_schema_that_does_not_exist_fails_the_write_check(spark, nb):
