@@ -104,6 +104,17 @@ export class ObservabilityStack extends TerraformStack {
     declareOutputs(this, spec.provider.host, { foundation, ingestion, analytics, modelMonitoring, dashboards, etlMonitor, smokeTest });
   }
 
+  /**
+   * cdktf's preparing pass resolves every token of the stack once before synthesis, only to turn
+   * references into another stack into outputs and remote state. These stacks share nothing (one
+   * environment each, stacks/config/collisions.ts), so the pass would resolve everything twice:
+   * about a tenth of every synth (#17). A reference into another stack is then left dangling in
+   * the JSON, and the policy rule ReferencesResolveInStack refuses it before anything is published.
+   */
+  public prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   /** Resources of Foundation, Notifications and Analytics keep their pre-construct addresses (stacks/addresses.ts). */
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(element) ? element.node : (element as Node);

@@ -181,7 +181,7 @@ function move(from: string, to: string): void {
  * objects that are not Errors format as empty; real errors keep theirs, and the hook is removed
  * afterwards. DBX_SYNTH_TOKEN_STACKS=1 keeps every trace, to debug a token that fails to resolve.
  */
-function withoutTokenCreationStacks<T>(env: NodeJS.ProcessEnv, build: () => T): T {
+export function withoutTokenCreationStacks<T>(env: NodeJS.ProcessEnv, build: () => T): T {
   if (env.DBX_SYNTH_TOKEN_STACKS === "1") return build();
   const previous = Error.prepareStackTrace;
   const capture = Error.captureStackTrace;

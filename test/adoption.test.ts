@@ -112,7 +112,8 @@ describe("adopting existing objects (Terraform import blocks)", () => {
       ].sort((a, b) => a.to.localeCompare(b.to)),
     );
     // every target is a resource the stack declares: terraform validate does not check that (it
-    // passes an import of an undeclared address; only a plan fails), so this test does
+    // passes an import of an undeclared address; only a plan fails), so this test does, and at
+    // synth time the policy rule DBX-TF-001 (ReferencesResolveInStack)
     for (const { to } of importsOf(tf)) {
       const [type, name] = to.split(".");
       expect(tf.resource[type]?.[name]).toBeDefined();

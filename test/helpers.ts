@@ -9,6 +9,7 @@ import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { resolvePlatformSpec } from "../stacks/config/resolve";
 import { ObservabilityStack } from "../stacks/observability-stack";
 import { loadSystemTableRegistry } from "../stacks/registry";
+import { withoutTokenCreationStacks } from "../stacks/synth";
 import { SystemTableSpec } from "../constructs/system-table";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -57,19 +58,28 @@ export function exampleStack(env: string): TfJson {
 /** Set by test/global-setup.ts to a folder that lives as long as one jest run. */
 export const RUN_CACHE_VARIABLE = "DBX_TEST_RUN_CACHE";
 
+/**
+ * Built and synthesized as `npm run synth` does, without cdktf's token creation stacks
+ * (stacks/synth.ts): the output is byte-identical (tested in config-hostile.test.ts), and
+ * formatting those stacks was most of each test's synth time.
+ */
 export function synthStack(config: EnvironmentConfig, tables: SystemTableSpec[] = systemTables()): TfJson {
-  const app = Testing.app();
-  const stack = new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: PROJECT_ROOT }), systemTables: tables, projectRoot: PROJECT_ROOT });
-  return synthLikeTheApp(stack);
+  return withoutTokenCreationStacks({}, () => {
+    const app = Testing.app();
+    const stack = new ObservabilityStack(app, config.environment, { spec: resolvePlatformSpec(config, { projectRoot: PROJECT_ROOT }), systemTables: tables, projectRoot: PROJECT_ROOT });
+    return synthLikeTheApp(stack);
+  });
 }
 
-/** Synthesizes constructs built by `build` inside a bare stack. */
+/** Synthesizes constructs built by `build` inside a bare stack (like synthStack, without token creation stacks). */
 export function synthConstructs(build: (scope: Construct) => void): TfJson {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "test");
-  new DatabricksProvider(stack, "databricks", {});
-  build(stack);
-  return synthLikeTheApp(stack);
+  return withoutTokenCreationStacks({}, () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new DatabricksProvider(stack, "databricks", {});
+    build(stack);
+    return synthLikeTheApp(stack);
+  });
 }
 
 /**

@@ -26,6 +26,7 @@ import { ProviderHasNoCredentials } from "./ProviderHasNoCredentials";
 import { QualityMonitorFailureNotifications } from "./QualityMonitorFailureNotifications";
 import { QueueScheduledRuns } from "./QueueScheduledRuns";
 import { RemoteEncryptedState } from "./RemoteEncryptedState";
+import { ReferencesResolveInStack } from "./ReferencesResolveInStack";
 import { RequiredTags } from "./RequiredTags";
 import { RunAsServicePrincipal } from "./RunAsServicePrincipal";
 import { SecretFieldsUseVariables } from "./SecretFieldsUseVariables";
@@ -80,4 +81,6 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   AlertSchedulesPausedOutsideProduction,
   // Operations
   RequiredTags,
+  // Terraform structure
+  ReferencesResolveInStack,
 ];

@@ -183,6 +183,41 @@ const CASES: Record<string, { compliant: Case; nonCompliant: Case }> = {
     },
     nonCompliant: { stack: stackOf({ databricks_pipeline: { P: goodPipeline({ tags: { owner: "x" } }) }, databricks_sql_endpoint: { W: { tags: { custom_tags: [] } } }, databricks_job: { J: goodJob({ tags: { ...TAGS, environment: "dev" } }) } }) },
   },
+  "DBX-TF-001": {
+    compliant: {
+      stack: stackOf(
+        {
+          databricks_catalog: { C: { name: "c" } },
+          databricks_schema: {
+            S: {
+              catalog_name: "${databricks_catalog.C.name}",
+              comment: 'literal $${databricks_catalog.Gone.name}, ${lookup(var.names, "databricks_x.y", "-")}, ${[for s in local.s : s.name]}',
+              depends_on: ["databricks_catalog.C", "data.databricks_current_user.me"],
+              provider: "databricks.west",
+            },
+          },
+        },
+        {
+          data: { databricks_current_user: { me: {} } },
+          variable: { names: { type: "map(string)" } },
+          locals: { s: [] },
+          provider: { databricks: [{ host: "h" }, { host: "w", alias: "west" }] },
+          import: [{ to: "databricks_catalog.C", id: "c" }],
+        },
+      ),
+    },
+    nonCompliant: {
+      stack: stackOf(
+        {
+          // Another environment's catalog, a nested template's variable, a dependency and a provider the stack lacks.
+          databricks_schema: {
+            S: { catalog_name: "${databricks_catalog.Catalog_742F25FD.name}", comment: '${format("%s", "${var.missing}")}', depends_on: ["databricks_grant.G"], provider: "databricks.east" },
+          },
+        },
+        { import: [{ to: "databricks_catalog.Gone", id: "c" }], output: { o: { value: "${data.databricks_current_user.me.id}" } } },
+      ),
+    },
+  },
 };
 
 describe.each(POLICY_RULES.map((r) => [`${r.id} ${r.name}`, r] as [string, PolicyRule]))("%s", (_, rule) => {

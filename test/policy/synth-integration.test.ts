@@ -1,7 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyViolationError } from "../../policy/audit";
-import { synthesize } from "../../stacks/synth";
+import { Catalog } from "@cdktf/provider-databricks/lib/catalog";
+import { Schema } from "@cdktf/provider-databricks/lib/schema";
+import { auditStacksDir, PolicyViolationError } from "../../policy/audit";
+import { buildApp } from "../../stacks/app";
+import { synthesize, withoutTokenCreationStacks } from "../../stacks/synth";
 import { PROJECT_ROOT, tempDir } from "../helpers";
 
 /** A copy of the shipped environment files, with `edit` applied to aut.yaml. */
@@ -73,5 +76,26 @@ describe("the policy pack in synthesis", () => {
     expect(() => synthesize({ projectRoot: PROJECT_ROOT, outdir: tempDir("dbx-policy-short-"), env: {}, environmentsDir: dir })).toThrow(
       /aut\.yaml: policy\.suppressions\[0\]\.reason: expected a reason of at least 10 characters, got "todo"/,
     );
+  });
+
+  test("a reference into another environment's stack is left dangling, not bridged, and DBX-TF-001 refuses it", () => {
+    const staging = tempDir("dbx-policy-cross-stack-");
+    const { environments } = withoutTokenCreationStacks({}, () => {
+      const built = buildApp({ projectRoot: PROJECT_ROOT, outdir: staging, env: {} });
+      const prodCatalog = new Catalog(built.app.node.findChild("prod"), "CrossStackCatalog", { name: "other" });
+      new Schema(built.app.node.findChild("dev"), "CrossStackSchema", { catalogName: prodCatalog.name, name: "leak" });
+      built.app.synth();
+      return built;
+    });
+
+    const dev = JSON.parse(fs.readFileSync(path.join(staging, "stacks", "dev", "cdk.tf.json"), "utf8"));
+    const prod = JSON.parse(fs.readFileSync(path.join(staging, "stacks", "prod", "cdk.tf.json"), "utf8"));
+    // cdktf's cross-stack pass would have added remote state to dev and an output to prod.
+    expect(dev.data?.terraform_remote_state).toBeUndefined();
+    expect(Object.keys(prod.output ?? {}).filter((o) => o.startsWith("cross-stack"))).toEqual([]);
+    const errors = auditStacksDir(path.join(staging, "stacks"), environments).errors.filter((e) => e.includes("DBX-TF-001"));
+    expect(errors).toEqual([
+      expect.stringMatching(/^\[dev\] DBX-TF-001 databricks_schema\.CrossStackSchema: refers to databricks_catalog\.CrossStackCatalog, which this stack does not declare \(catalog_name\)$/),
+    ]);
   });
 });
