@@ -617,7 +617,7 @@ def _pipelines(start, as_of, usage_t, record_ids):
             end = day + dt.timedelta(minutes=20 + 3 * i)
             updates.append({"account_id": ACCOUNT_ID, "workspace_id": WORKSPACE_ID, "pipeline_id": pid, "update_id": uid,
                             "update_type": "DEFAULT", "run_as_user_name": RUN_AS, "trigger_type": "JOB_TASK",
-                            "trigger_details": {"job_task": {"job_id": "900", "job_run_id": None}},
+                            "trigger_details": {"job_task": {"job_id": "900", "job_task_run_id": None, "performance_target": None}},
                             "result_state": "COMPLETED", "compute": {"type": "SERVERLESS", "cluster_id": None},
                             "period_start_time": day, "period_end_time": end})
             hour = day.replace(minute=0)

@@ -97,7 +97,7 @@ USING (
       max_by(trigger_type, period_end_time) FILTER (WHERE trigger_type IS NOT NULL) AS trigger_type,
       max_by(run_as_user_name, period_end_time) FILTER (WHERE run_as_user_name IS NOT NULL) AS run_as,
       max_by(trigger_details.job_task.job_id, period_end_time) FILTER (WHERE trigger_details.job_task.job_id IS NOT NULL) AS job_id,
-      max_by(trigger_details.job_task.job_run_id, period_end_time) FILTER (WHERE trigger_details.job_task.job_run_id IS NOT NULL) AS job_run_id,
+      max_by(trigger_details.job_task.job_task_run_id, period_end_time) FILTER (WHERE trigger_details.job_task.job_task_run_id IS NOT NULL) AS job_run_id,
       min(period_start_time) AS first_start_time,
       max(period_end_time) AS last_end_time,
       CAST(sum(unix_micros(period_end_time) - unix_micros(period_start_time)) / 1e6 AS DOUBLE) AS execution_seconds,

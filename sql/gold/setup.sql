@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:catalog || '.' || :gold_schema || '.pipel
   trigger_type         STRING,
   run_as               STRING    COMMENT 'run_as_user_name of the update',
   job_id               STRING    COMMENT 'trigger_details.job_task.job_id when a job started the update',
-  job_run_id           STRING,
+  job_run_id           STRING    COMMENT 'trigger_details.job_task.job_task_run_id: the task run that started the update, not its parent job run',
   first_start_time     TIMESTAMP,
   last_end_time        TIMESTAMP,
   run_date             DATE,

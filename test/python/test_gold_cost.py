@@ -49,7 +49,7 @@ def cost(spark, fresh_schema):
     create_bronze_table(spark, s, "system.lakeflow.pipeline_update_timeline", at([
         {"workspace_id": "1", "pipeline_id": "p1", "update_id": "u1", "period_start_time": D1 + dt.timedelta(hours=10),
          "period_end_time": D1 + dt.timedelta(hours=11), "result_state": None, "run_as_user_name": "sp",
-         "trigger_details": {"job_task": {"job_id": "900", "job_run_id": "jr1"}}},
+         "trigger_details": {"job_task": {"job_id": "900", "job_task_run_id": "jr1", "performance_target": None}}},
         {"workspace_id": "1", "pipeline_id": "p1", "update_id": "u1", "period_start_time": D1 + dt.timedelta(hours=11),
          "period_end_time": D1 + dt.timedelta(hours=11, minutes=30), "result_state": "FAILED"},
         {"workspace_id": "1", "pipeline_id": "p1", "update_id": "u2", "period_start_time": D1 + dt.timedelta(hours=12),
